@@ -1,0 +1,53 @@
+# orchestrator_web: `make demo` runs it, `make test` tests it. Both start from a fresh clone.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+ORCHESTRATOR_PORT ?= 8143
+
+# The first interpreter on PATH that is Python 3.12 or newer (.python-version asks pyenv for 3.13).
+BASE_PYTHON := $(shell for c in python3.13 python3.12 python3 python; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v $$c; break; fi; done)
+
+.PHONY: install demo test test-fast lint format lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -n "$(BASE_PYTHON)" || { echo "orchestrator_web needs Python 3.12 or newer (3.13 preferred, see .python-version); none was found on PATH." >&2; exit 1; }
+	@echo "Using $(BASE_PYTHON) ($$($(BASE_PYTHON) --version))"
+	test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $@
+
+demo: install
+	@mkdir -p .demo
+	DEBUG=true \
+	DATABASE_URL=sqlite:///$(CURDIR)/.demo/db.sqlite3 \
+	ORCHESTRATOR_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
+	ORCHESTRATOR_TOKEN=demo-service-token \
+	ORCHESTRATOR_ENVIRONMENTS=production,development \
+	$(PY) manage.py demo --port $(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh constraints.txt after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(BASE_PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	.lock-venv/bin/pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .demo staticfiles

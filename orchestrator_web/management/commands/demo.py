@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from orchestrator_web.management.commands.seed_demo import DEMO_USERS
+from orchestrator_web.simulator import Simulator, StandIn
+
+
+class Command(BaseCommand):
+    help = "Run the demo: migrate, seed users, start the stand-in orchestrator and serve on 127.0.0.1."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, port: int, **options: Any) -> None:
+        url = urlsplit(settings.ORCHESTRATOR_URL)
+        if url.scheme != "http" or url.hostname != "127.0.0.1" or not url.port:
+            raise CommandError("the demo needs ORCHESTRATOR_URL=http://127.0.0.1:<port> (make demo sets it)")
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("seed_demo")
+        try:
+            stand_in = StandIn(Simulator(), host="127.0.0.1", port=url.port).start()
+        except OSError as exc:
+            raise CommandError(f"cannot start the stand-in orchestrator on port {url.port}: {exc}") from None
+        lines = [
+            "",
+            f"orchestrator_web demo: http://127.0.0.1:{port}/",
+            f"stand-in orchestrator:  {stand_in.url}/orchestrator/v1",
+            "logins (user / password):",
+            *[f"  {login:<7} / {password:<12} {role}" for login, (password, _, role) in DEMO_USERS.items()],
+            "Stop with Ctrl-C.",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            stand_in.stop()

@@ -1,0 +1,1 @@
+"""The Puppet Enterprise APIs as a plain Python library (no Django imports here)."""

@@ -1,0 +1,342 @@
+"""Client for the PE orchestrator API, `https://<host>:8143/orchestrator/v1`.
+
+Implements orchestrator-api.md sections 1 (forming requests, errors), 2.1 (plan_run),
+2.4 (stop_plan), 3 (plan catalogue) and 4 (plan jobs and events). Plain Python over
+requests; nothing here knows about Django.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
+
+from .errors import (
+    NotConfigured,
+    OutcomeUnknown,
+    PEError,
+    UnexpectedResponse,
+    Unreachable,
+    api_error,
+)
+from .types import Event, EventPage, Plan, PlanJob, PlanJobPage, PlanList
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/orchestrator/v1"
+PLAN_NAME = re.compile(r"^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$")
+JOB_ID = re.compile(r"^[0-9]+$")
+
+TokenSource = Callable[[], str]
+
+
+class FileToken:
+    """A token kept in a file, such as the one `puppet-access login` writes.
+
+    The file is re-read whenever its modification time or size changes, so a token
+    renewed by puppet-access is picked up without a restart.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._value = ""
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        try:
+            stat = os.stat(self.path)
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            with self._lock:
+                if stamp != self._stamp:
+                    with open(self.path, encoding="utf-8") as handle:
+                        self._value = handle.read().strip()
+                    self._stamp = stamp
+                value = self._value
+        except (OSError, UnicodeDecodeError) as exc:
+            raise NotConfigured(f"the token file {self.path} cannot be read ({exc.__class__.__name__})") from None
+        if not value:
+            raise NotConfigured(f"the token file {self.path} is empty")
+        return value
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> str:
+    """Return `url` without a trailing slash, or raise NotConfigured.
+
+    https only, except plain http to a loopback host (the stand-in in tests and demos).
+    """
+    if not url:
+        raise NotConfigured("no orchestrator URL is configured")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise NotConfigured(f"the orchestrator URL {url!r} is not an http(s) URL")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise NotConfigured("plain http is only allowed to a loopback host; use https")
+    return url.rstrip("/")
+
+
+def plan_path(plan_name: str) -> str:
+    """`mod::sub::plan` -> `/plans/mod/sub::plan`; a module's init plan `mod` -> `/plans/mod/init`."""
+    if not PLAN_NAME.match(plan_name):
+        raise ValueError(f"{plan_name!r} is not a valid plan name")
+    module, _, rest = plan_name.partition("::")
+    return f"/plans/{module}/{quote(rest or 'init', safe=':')}"
+
+
+def _job_segment(job_id: str | int) -> str:
+    job_id = str(job_id)
+    if not JOB_ID.match(job_id):
+        raise ValueError(f"{job_id!r} is not a plan job id")
+    return job_id
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _classify(exc: requests.RequestException, timeout: tuple[float, float]) -> PEError:
+    """Sort a requests failure into 'nothing reached PE' or 'sent, outcome unknown'."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return Unreachable(f"connecting timed out after {timeout[0]:g} s")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return Unreachable("the TLS handshake failed (certificate not trusted or host name mismatch)")
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return OutcomeUnknown(f"no answer within {timeout[1]:g} s")
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return Unreachable("the HTTP proxy refused the connection")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        if isinstance(reason, MaxRetryError):
+            reason = reason.reason
+        if isinstance(reason, NameResolutionError):
+            return Unreachable("the host name could not be resolved")
+        if isinstance(reason, NewConnectionError):
+            return Unreachable("the connection was refused")
+        # Anything else happened after the request started leaving: it may have arrived.
+        return OutcomeUnknown("the connection was dropped before an answer came back")
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
+        return NotConfigured("the orchestrator URL is not valid")
+    return OutcomeUnknown(f"the request failed ({exc.__class__.__name__})")
+
+
+def _worth_retrying(exc: requests.RequestException) -> bool:
+    # Refused or dropped connections are often passing; timeouts and TLS failures are not,
+    # and retrying them would only multiply the wait.
+    return isinstance(exc, requests.ConnectionError) and not isinstance(
+        exc, (requests.Timeout, requests.exceptions.SSLError)
+    )
+
+
+class OrchestratorClient:
+    """The orchestrator API as Python calls.
+
+    Every call has a connect and a read timeout. TLS is always verified, against
+    `ca_cert` (the PE CA bundle) when given, otherwise the system store. POSTs are never
+    retried; GETs are retried `get_retries` times when the connection fails.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: TokenSource | str,
+        *,
+        ca_cert: str | None = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 5.0,
+        get_retries: int = 2,
+        retry_backoff: float = 0.2,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self._token: TokenSource = (lambda: token) if isinstance(token, str) else token
+        self.timeout = (connect_timeout, timeout)
+        self.get_retries = get_retries
+        self.retry_backoff = retry_backoff
+        # Passed on every request: a session-level value would lose to REQUESTS_CA_BUNDLE.
+        self.verify: str | bool = ca_cert or True
+        self.session = requests.Session()
+        self.session.headers.update({"Accept": "application/json", "User-Agent": "orchestrator_web"})
+
+    def __repr__(self) -> str:
+        # Never let the token end up in a log line through repr().
+        return f"<OrchestratorClient {self.base_url}>"
+
+    # -- transport ---------------------------------------------------------------------
+
+    def _token_header(self) -> dict[str, str]:
+        token = self._token()
+        if not token:
+            raise NotConfigured("no orchestrator token is configured")
+        return {"X-Authentication": token}
+
+    def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None) -> Any:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        headers = self._token_header()
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(body).encode()
+        attempts = 1 + (self.get_retries if method == "GET" else 0)
+        for attempt in range(1, attempts + 1):
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                error = _classify(exc, self.timeout)
+                if attempt < attempts and _worth_retrying(exc):
+                    log.info("orchestrator %s %s failed (%s), retrying", method, path, error)
+                    time.sleep(self.retry_backoff * attempt)
+                    continue
+                raise error from exc
+            return self._parse(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _parse(response: requests.Response) -> Any:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if 200 <= status < 300:
+            if body is None:
+                raise UnexpectedResponse(
+                    f"the orchestrator answered HTTP {status} with a body that is not JSON", status
+                )
+            return body
+        if status >= 500:
+            raise OutcomeUnknown(f"the orchestrator answered HTTP {status} (server error)", status)
+        if isinstance(body, dict) and isinstance(body.get("kind"), str):
+            msg = body.get("msg") if isinstance(body.get("msg"), str) else ""
+            details = body.get("details") if isinstance(body.get("details"), dict) else {}
+            raise api_error(status, body["kind"], msg, details)
+        raise UnexpectedResponse(f"the orchestrator answered HTTP {status} without an error description", status)
+
+    def _command(self, path: str, body: dict[str, Any]) -> str:
+        """POST a command whose success answer is `{"name": "<id>"}` (202)."""
+        try:
+            data = self._request("POST", path, body=body)
+        except UnexpectedResponse as exc:
+            if exc.status is not None and 200 <= exc.status < 300:
+                # PE took the command; only its answer is unreadable.
+                raise OutcomeUnknown(f"{exc.message}; the command may have taken effect", exc.status) from exc
+            raise
+        name = data.get("name") if isinstance(data, dict) else None
+        if isinstance(name, int) and not isinstance(name, bool):
+            name = str(name)
+        if not isinstance(name, str) or not JOB_ID.match(name):
+            raise OutcomeUnknown("the orchestrator accepted the command but returned no job name")
+        return name
+
+    # -- section 3: plan catalogue -----------------------------------------------------
+
+    def list_plans(self, environment: str | None = None) -> PlanList:
+        """`GET /plans`: every plan in the environment, each flagged `permitted`."""
+        params = {"environment": environment} if environment else None
+        return PlanList.from_json(self._request("GET", "/plans", params=params))
+
+    def get_plan(self, plan_name: str, environment: str | None = None) -> Plan:
+        """`GET /plans/<module>/<plan>`: one plan's metadata, with its typed parameters."""
+        params = {"environment": environment} if environment else None
+        return Plan.from_json(self._request("GET", plan_path(plan_name), params=params))
+
+    # -- section 2: commands -----------------------------------------------------------
+
+    def run_plan(
+        self,
+        plan_name: str,
+        params: Mapping[str, Any],
+        *,
+        environment: str | None = None,
+        description: str | None = None,
+        timeout: int | None = None,
+        userdata: Mapping[str, Any] | None = None,
+    ) -> str:
+        """`POST /command/plan_run`; returns the new plan job's name (its id).
+
+        Raises Unreachable when nothing was sent, OutcomeUnknown when the plan may have
+        started without us hearing of it, an APIError when PE refused it.
+        """
+        body: dict[str, Any] = {"plan_name": plan_name, "params": dict(params)}
+        if environment is not None:
+            body["environment"] = environment
+        if description is not None:
+            body["description"] = description
+        if timeout is not None:
+            body["timeout"] = timeout
+        if userdata is not None:
+            body["userdata"] = dict(userdata)
+        return self._command("/command/plan_run", body)
+
+    def stop_plan(self, job_id: str | int) -> str:
+        """`POST /command/stop_plan` (PE 2021.7.1+). Idempotent on PE's side."""
+        return self._command("/command/stop_plan", {"plan_job": _job_segment(job_id)})
+
+    # -- section 4: plan jobs ----------------------------------------------------------
+
+    def list_plan_jobs(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: str | None = None,
+        order: str | None = None,
+        results: str | None = None,
+        min_finish_timestamp: datetime | None = None,
+        max_finish_timestamp: datetime | None = None,
+    ) -> PlanJobPage:
+        """`GET /plan_jobs` with its documented query parameters."""
+        params: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "order_by": order_by,
+            "order": order,
+            "results": results,
+            "min_finish_timestamp": _utc(min_finish_timestamp) if min_finish_timestamp else None,
+            "max_finish_timestamp": _utc(max_finish_timestamp) if max_finish_timestamp else None,
+        }
+        params = {key: value for key, value in params.items() if value is not None}
+        return PlanJobPage.from_json(self._request("GET", "/plan_jobs", params=params))
+
+    def get_plan_job(self, job_id: str | int) -> PlanJob:
+        """`GET /plan_jobs/<id>`."""
+        return PlanJob.from_json(self._request("GET", f"/plan_jobs/{_job_segment(job_id)}"))
+
+    def get_events(self, job_id: str | int, start: str | int | None = None) -> EventPage:
+        """`GET /plan_jobs/<id>/events[?start=]`: pass the previous page's `next_start`."""
+        params = {"start": str(start)} if start is not None else None
+        return EventPage.from_json(self._request("GET", f"/plan_jobs/{_job_segment(job_id)}/events", params=params))
+
+    def get_event(self, job_id: str | int, event_id: str | int) -> Event:
+        """`GET /plan_jobs/<id>/event/<event-id>`: one event, `out_message` not truncated."""
+        path = f"/plan_jobs/{_job_segment(job_id)}/event/{_job_segment(event_id)}"
+        return Event.from_json(self._request("GET", path))

@@ -1,0 +1,725 @@
+"""What the stand-in orchestrator knows: plans, users and their tokens, plan jobs.
+
+Standard library only, and no code shared with orchestrator_web.pe: the stand-in must be
+able to catch the client being wrong. Section numbers refer to orchestrator-api.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CATALOGUE = HERE / "catalogue.json"
+DEFAULT_RBAC = HERE / "rbac.json"
+
+PLAN_NAME = re.compile(r"^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$")
+ENVIRONMENT = re.compile(r"^[A-Za-z0-9_]+$")
+START_EVENTS = {
+    "task_start",
+    "script_start",
+    "command_start",
+    "upload_start",
+    "wait_start",
+    "apply_start",
+    "apply_prep_start",
+}
+OUT_MESSAGE_LIMIT = 1024  # section 4.3: out_message is cut to 1,024 bytes in the list
+
+
+class PEFailure(Exception):
+    """An error answer in PE's shape (section 1.4)."""
+
+    def __init__(self, status: int, kind: str, msg: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(msg)
+        self.status = status
+        self.body = {"kind": kind, "msg": msg, "details": details or {}}
+
+
+def validation_error(msg: str, **details: Any) -> PEFailure:
+    return PEFailure(400, "puppetlabs.orchestrator/validation-error", msg, details)
+
+
+def iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_ms(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_iso(value: str) -> float:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+class ManualClock:
+    """A clock tests move by hand, so job lifecycles need no sleeping."""
+
+    def __init__(self, start: float = 1_767_225_600.0) -> None:  # 2026-01-01T00:00:00Z
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+
+# -- people -----------------------------------------------------------------------------
+
+
+@dataclass
+class User:
+    id: str
+    login: str
+    display_name: str = ""
+    email: str = ""
+    is_superuser: bool = False
+    is_revoked: bool = False
+    is_remote: bool = False
+    last_login: float | None = None
+
+    def subject(self, rbac: Rbac) -> dict[str, Any]:
+        """The RBAC subject as PE embeds it in `owner` (section 4.1)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "login": self.login,
+            "display_name": self.display_name,
+            "email": self.email,
+            "is_superuser": self.is_superuser,
+            "is_revoked": self.is_revoked,
+            "is_remote": self.is_remote,
+            "is_group": False,
+            "last_login": iso_ms(self.last_login) if self.last_login else None,
+            "role_ids": rbac.direct_role_ids(self),
+        }
+        if self.is_remote:
+            data["inherited_role_ids"] = rbac.inherited_role_ids(self)
+            data["group_ids"] = rbac.group_ids(self)
+        return data
+
+
+@dataclass
+class Token:
+    value: str
+    login: str
+    expires: float | None = None
+    revoked: bool = False
+
+
+class Rbac:
+    """Users, user groups, roles and tokens (section 5.1), loaded from a JSON file."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.users = {u["login"]: _user(u) for u in data.get("users", [])}
+        self.groups: list[dict[str, Any]] = data.get("groups", [])
+        self.roles: list[dict[str, Any]] = data.get("roles", [])
+        self.tokens = {
+            t["token"]: Token(
+                t["token"], t["login"], parse_iso(t["expires"]) if t.get("expires") else None, t.get("revoked", False)
+            )
+            for t in data.get("tokens", [])
+        }
+
+    def _user_ids_by_login(self) -> dict[str, str]:
+        return {user.id: user.login for user in self.users.values()}
+
+    def direct_role_ids(self, user: User) -> list[int]:
+        return [role["id"] for role in self.roles if user.id in role.get("user_ids", [])]
+
+    def group_ids(self, user: User) -> list[str]:
+        return [group["id"] for group in self.groups if user.id in group.get("user_ids", [])]
+
+    def inherited_role_ids(self, user: User) -> list[int]:
+        groups = set(self.group_ids(user))
+        return [role["id"] for role in self.roles if groups & set(role.get("group_ids", []))]
+
+    def permissions(self, user: User) -> set[tuple[str, str, str]]:
+        role_ids = set(self.direct_role_ids(user)) | set(self.inherited_role_ids(user))
+        return {
+            (p["object_type"], p["action"], p["instance"])
+            for role in self.roles
+            if role["id"] in role_ids
+            for p in role.get("permissions", [])
+        }
+
+    def may_run_plan(self, user: User, plan_name: str) -> bool:
+        """Section 8.3: superuser, or `plans:run:*`, or `plans:run:<name>`."""
+        if user.is_superuser:
+            return True
+        perms = self.permissions(user)
+        return ("plans", "run", "*") in perms or ("plans", "run", plan_name) in perms
+
+    def authenticate(self, token: str | None, now: float) -> User:
+        """Section 8.2: the 401 kinds, in the order the RBAC middleware checks them."""
+        if not token:
+            raise PEFailure(401, "puppetlabs.rbac/user-unauthenticated", "Route requires authentication")
+        record = self.tokens.get(token)
+        if record is None or record.login not in self.users:
+            raise PEFailure(401, "puppetlabs.rbac/invalid-token", "The provided token is invalid.")
+        if record.revoked:
+            raise PEFailure(401, "puppetlabs.rbac/token-revoked", "Authentication token has been revoked.")
+        if record.expires is not None and record.expires <= now:
+            raise PEFailure(401, "puppetlabs.rbac/token-expired", "The provided token has expired.")
+        user = self.users[record.login]
+        if user.is_revoked:
+            raise PEFailure(401, "puppetlabs.rbac/user-revoked", f"The user {user.login} has been revoked.")
+        return user
+
+
+def _user(data: dict[str, Any]) -> User:
+    known = {"id", "login", "display_name", "email", "is_superuser", "is_revoked", "is_remote"}
+    user = User(**{key: value for key, value in data.items() if key in known})
+    if data.get("last_login"):
+        user.last_login = parse_iso(data["last_login"])
+    return user
+
+
+# -- plans --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanDef:
+    name: str
+    environment: str
+    description: str
+    parameters: dict[str, dict[str, Any]]
+    simulate: dict[str, Any]
+
+    def metadata(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"parameters": copy.deepcopy(self.parameters)}
+        if self.description:
+            data["description"] = self.description
+        return data
+
+    def sensitive_names(self) -> list[str]:
+        return [name for name, p in self.parameters.items() if p.get("sensitive") or _is_sensitive_type(p)]
+
+    def required_names(self) -> list[str]:
+        # Bolt: required unless a default exists; Optional[...] may be omitted (section 6.1).
+        return [
+            name
+            for name, p in self.parameters.items()
+            if "default_value" not in p and not p.get("type", "Any").startswith("Optional[")
+        ]
+
+
+def _is_sensitive_type(parameter: dict[str, Any]) -> bool:
+    return str(parameter.get("type", "")).startswith("Sensitive")
+
+
+def load_catalogue(data: dict[str, Any]) -> dict[str, dict[str, PlanDef]]:
+    catalogue: dict[str, dict[str, PlanDef]] = {}
+    for env_name, env in data["environments"].items():
+        if not ENVIRONMENT.match(env_name):
+            raise ValueError(f"catalogue: bad environment name {env_name!r}")
+        plans = catalogue.setdefault(env_name, {})
+        for plan_name, plan in env.get("plans", {}).items():
+            if not PLAN_NAME.match(plan_name):
+                raise ValueError(f"catalogue: bad plan name {plan_name!r}")
+            plans[plan_name] = PlanDef(
+                name=plan_name,
+                environment=env_name,
+                description=plan.get("description", ""),
+                parameters=plan.get("parameters", {}),
+                simulate=plan.get("simulate", {}),
+            )
+    return catalogue
+
+
+# -- plan jobs --------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    at: float
+    type: str
+    details: dict[str, Any]
+
+
+@dataclass
+class SimJob:
+    number: int
+    plan_name: str
+    environment: str
+    owner: User
+    description: str
+    parameters: dict[str, Any]
+    sensitive: list[str]
+    userdata: dict[str, Any]
+    created: float
+    started: float
+    ends: float
+    outcome: str
+    result: Any
+    planned: list[Planned]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    task_jobs: list[tuple[str, float, float]] = field(default_factory=list)
+    stopped_at: float | None = None
+
+    def state(self, now: float) -> str:
+        if now >= self.ends:
+            return self.outcome
+        return "running" if now >= self.started else "pending"
+
+    def finished(self, now: float) -> bool:
+        return now >= self.ends
+
+
+class Simulator:
+    """The stand-in orchestrator's behaviour, independent of HTTP."""
+
+    def __init__(
+        self,
+        catalogue: dict[str, Any] | None = None,
+        rbac: dict[str, Any] | None = None,
+        clock: Callable[[], float] = time.time,
+        speed: float = 1.0,
+    ) -> None:
+        if catalogue is None:
+            catalogue = json.loads(DEFAULT_CATALOGUE.read_text())
+        if rbac is None:
+            rbac = json.loads(DEFAULT_RBAC.read_text())
+        self.catalogue = load_catalogue(catalogue)
+        self.rbac = Rbac(rbac)
+        self.clock = clock
+        self.speed = speed
+        self.jobs: dict[int, SimJob] = {}
+        self.received: list[dict[str, Any]] = []
+        self._next_job = 1
+        self._next_event = 1
+        self._next_task_job = 1
+        self.lock = threading.RLock()
+
+    # -- plumbing used by the HTTP layer and by tests --------------------------------
+
+    def record(self, method: str, path: str, query: dict[str, list[str]], body: Any, login: str | None) -> None:
+        with self.lock:
+            self.received.append({"method": method, "path": path, "query": query, "body": body, "login": login})
+
+    def requests_to(self, path_suffix: str, method: str | None = None) -> list[dict[str, Any]]:
+        """What reached the stand-in on a path ending with `path_suffix` (for tests)."""
+        with self.lock:
+            return [
+                r
+                for r in self.received
+                if r["path"].endswith(path_suffix) and (method is None or r["method"] == method)
+            ]
+
+    def add_token(self, login: str, token: str, *, expires: float | None = None, revoked: bool = False) -> None:
+        with self.lock:
+            self.rbac.tokens[token] = Token(token, login, expires, revoked)
+
+    def authenticate(self, token: str | None) -> User:
+        with self.lock:
+            return self.rbac.authenticate(token, self.clock())
+
+    # -- section 3: plans -----------------------------------------------------------
+
+    def _environment(self, name: str | None) -> dict[str, PlanDef]:
+        env_name = name if name is not None else "production"
+        if not ENVIRONMENT.match(env_name):
+            raise validation_error(f"Invalid environment name: {env_name}", field="environment")
+        if env_name not in self.catalogue:
+            raise PEFailure(
+                404,
+                "puppetlabs.orchestrator/unknown-environment",
+                f"Unknown environment {env_name}",
+                {"environment": env_name},
+            )
+        return self.catalogue[env_name]
+
+    def list_plans(self, user: User, base: str, environment: str | None) -> dict[str, Any]:
+        plans = self._environment(environment)
+        env_name = environment or "production"
+        return {
+            "environment": {"name": env_name, "code_id": None},
+            "items": [
+                {
+                    "id": f"{base}{_plan_path(name)}",
+                    "name": name,
+                    "permitted": self.rbac.may_run_plan(user, name),
+                }
+                for name in sorted(plans)
+            ],
+        }
+
+    def get_plan(self, user: User, base: str, module: str, plan: str, environment: str | None) -> dict[str, Any]:
+        if not PLAN_NAME.match(module) or not PLAN_NAME.match(plan):
+            raise validation_error(f"Invalid plan name: {module}/{plan}", field="plan_name")
+        plans = self._environment(environment)
+        name = module if plan == "init" else f"{module}::{plan}"
+        if name not in plans:
+            raise PEFailure(
+                404,
+                "puppetlabs.orchestrator/unknown-plan",
+                f"Unknown plan {name} in environment {environment or 'production'}",
+                {"plan": name, "environment": environment or "production"},
+            )
+        definition = plans[name]
+        return {
+            "id": f"{base}{_plan_path(name)}",
+            "name": name,
+            "environment": {"name": definition.environment, "code_id": None},
+            "metadata": definition.metadata(),
+            "permitted": self.rbac.may_run_plan(user, name),
+        }
+
+    # -- section 2: commands --------------------------------------------------------
+
+    PLAN_RUN_KEYS = {"plan_name", "params", "environment", "description", "timeout", "userdata"}
+
+    def plan_run(self, user: User, body: Any) -> dict[str, Any]:
+        """Section 2.1, with the validation rules of section 8.4."""
+        if not isinstance(body, dict):
+            raise validation_error("The request body must be a JSON object", field="body")
+        unknown = sorted(set(body) - self.PLAN_RUN_KEYS)
+        if unknown:
+            raise validation_error(f"Unknown keys in request: {', '.join(unknown)}", field=unknown[0])
+        plan_name = body.get("plan_name")
+        if not isinstance(plan_name, str) or not PLAN_NAME.match(plan_name):
+            raise validation_error("plan_name must be a properly formatted plan name", field="plan_name")
+        params = body.get("params", {})
+        if not isinstance(params, dict):
+            raise validation_error("params must be a JSON object", field="params")
+        environment = body.get("environment", "production")
+        if not isinstance(environment, str):
+            raise validation_error("environment must be a string", field="environment")
+        description = body.get("description", "")
+        if not isinstance(description, str):
+            raise validation_error("description must be a string", field="description")
+        timeout = body.get("timeout")
+        if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0):
+            raise validation_error("timeout must be a positive integer", field="timeout")
+        userdata = body.get("userdata", {})
+        if not isinstance(userdata, dict):
+            raise validation_error("userdata must be a JSON object", field="userdata")
+
+        with self.lock:
+            plans = self._environment(environment)
+            if not self.rbac.may_run_plan(user, plan_name):
+                raise PEFailure(
+                    403,
+                    "puppetlabs.orchestrator/not-permitted",
+                    f"User '{user.login}' does not have permission to run plan '{plan_name}'",
+                    {},
+                )
+            # Undocumented (section 9.1); we choose to refuse like GET /plans/:m/:p does.
+            if plan_name not in plans:
+                raise PEFailure(
+                    404,
+                    "puppetlabs.orchestrator/unknown-plan",
+                    f"Unknown plan {plan_name} in environment {environment}",
+                    {"plan": plan_name, "environment": environment},
+                )
+            job = self._start_job(user, plans[plan_name], params, description, timeout, userdata)
+            return {"name": str(job.number)}
+
+    def _start_job(
+        self,
+        user: User,
+        plan: PlanDef,
+        params: dict[str, Any],
+        description: str,
+        timeout: int | None,
+        userdata: dict[str, Any],
+    ) -> SimJob:
+        now = self.clock()
+        sim = plan.simulate
+        pending = float(sim.get("pending", 1.0)) / self.speed
+        duration = float(sim.get("duration", 3.0)) / self.speed
+        started = now + pending
+        outcome = sim.get("outcome", "success")
+        result = copy.deepcopy(sim.get("result"))
+        steps = list(sim.get("steps", []))
+
+        problem = _parameter_problem(plan, params)
+        if problem:
+            # Bolt refuses to start a plan whose arguments do not fit its signature.
+            steps, duration, outcome = [], 0.0, "failure"
+            result = {"kind": "bolt/pal-error", "msg": problem, "details": {}}
+        elif outcome == "failure" and result is None:
+            result = {"kind": "bolt/run-failure", "msg": f"Plan {plan.name} failed", "details": {}}
+
+        ends = started + duration
+        if timeout is not None and duration > timeout:
+            ends = started + timeout
+            outcome = "failure"
+            result = {
+                "kind": "simulator/plan-timeout",
+                "msg": f"Plan timed out after {timeout} seconds (simulated; PE's own message is undocumented)",
+                "details": {"timeout": timeout},
+            }
+        planned = [
+            Planned(started + duration * (i + 1) / (len(steps) + 1), step["type"], _step_details(step))
+            for i, step in enumerate(steps)
+        ]
+        planned = [p for p in planned if p.at < ends]
+
+        sensitive = plan.sensitive_names()
+        job = SimJob(
+            number=self._next_job,
+            plan_name=plan.name,
+            environment=plan.environment,
+            owner=user,
+            description=description,
+            # Section 8.9: sensitive values are never kept, only their names.
+            parameters={k: v for k, v in params.items() if k not in sensitive},
+            sensitive=[name for name in sensitive if name in params],
+            userdata=userdata,
+            created=now,
+            started=started,
+            ends=ends,
+            outcome=outcome,
+            result=result,
+            planned=planned,
+        )
+        self._next_job += 1
+        self.jobs[job.number] = job
+        return job
+
+    def stop_plan(self, user: User, body: Any) -> dict[str, Any]:
+        """Section 2.4: interrupt a plan; idempotent, a finished job still answers 202."""
+        if not isinstance(body, dict):
+            raise validation_error("The request body must be a JSON object", field="body")
+        unknown = sorted(set(body) - {"plan_job"})
+        if unknown:
+            raise validation_error(f"Unknown keys in request: {', '.join(unknown)}", field=unknown[0])
+        plan_job = body.get("plan_job")
+        if not isinstance(plan_job, str) or not plan_job.isdigit():
+            raise validation_error("plan_job must be a plan job id", field="plan_job")
+        with self.lock:
+            job = self._job(plan_job)
+            now = self.clock()
+            if not job.finished(now):
+                self._advance(job, now)
+                job.planned = []
+                job.ends = now
+                job.started = min(job.started, now)
+                job.outcome = "failure"
+                job.stopped_at = now
+                job.result = {
+                    "kind": "simulator/plan-stopped",
+                    "msg": f"Plan stopped by {user.login} (simulated; PE's own message is undocumented)",
+                    "details": {},
+                }
+            return {"name": str(job.number)}
+
+    # -- section 4: plan jobs -------------------------------------------------------
+
+    def _job(self, job_id: str) -> SimJob:
+        if not job_id.isdigit():
+            raise validation_error(f"Invalid job id: {job_id}", field="job_id")
+        job = self.jobs.get(int(job_id))
+        if job is None:
+            raise PEFailure(404, "puppetlabs.orchestrator/unknown-job", f"No plan job with id {job_id}", {"id": job_id})
+        return job
+
+    def _advance(self, job: SimJob, now: float) -> None:
+        """Turn planned events whose time has come into events with ids."""
+        due = min(now, job.ends)
+        while job.planned and job.planned[0].at <= due:
+            step = job.planned.pop(0)
+            details = dict(step.details)
+            if step.type in START_EVENTS:
+                task_job = str(self._next_task_job)
+                self._next_task_job += 1
+                details["job-id"] = task_job
+                job.task_jobs.append((task_job, step.at, job.planned[0].at if job.planned else job.ends))
+            self._emit(job, step.at, step.type, details)
+        if job.finished(now) and not any(e["type"] in ("plan_finished", "plan_failed") for e in job.events):
+            final = "plan_finished" if job.outcome == "success" else "plan_failed"
+            self._emit(job, job.ends, final, {"plan-id": str(job.number), "result": copy.deepcopy(job.result)})
+
+    def _emit(self, job: SimJob, at: float, type_: str, details: dict[str, Any]) -> None:
+        job.events.append({"id": str(self._next_event), "type": type_, "timestamp": iso(at), "details": details})
+        self._next_event += 1
+
+    def _job_json(self, job: SimJob, base: str, now: float, *, single: bool, results: bool = True) -> dict[str, Any]:
+        self._advance(job, now)
+        state = job.state(now)
+        finished = job.finished(now)
+        data: dict[str, Any] = {
+            "id": f"{base}/plan_jobs/{job.number}",
+            "name": str(job.number),
+            "state": state,
+            "options": {
+                "description": job.description,
+                "plan_name": job.plan_name,
+                "parameters": copy.deepcopy(job.parameters),
+                "sensitive": list(job.sensitive),
+                "scheduled_job_id": None,
+                "environment": job.environment,
+            },
+            "owner": job.owner.subject(self.rbac),
+            "events": {"id": f"{base}/plan_jobs/{job.number}/events"},
+            "userdata": copy.deepcopy(job.userdata),
+        }
+        if results:
+            data["result"] = copy.deepcopy(job.result) if finished else None
+        if single:
+            data["timestamp"] = iso(job.ends if finished else (job.started if state == "running" else job.created))
+            data["status"] = self._status(job, now)
+        else:
+            data["created_timestamp"] = iso(job.created)
+            data["finished_timestamp"] = iso(job.ends) if finished else None
+            data["duration"] = round((job.ends if finished else now) - job.created, 2)
+        return data
+
+    def _status(self, job: SimJob, now: float) -> dict[str, Any]:
+        status: dict[str, Any] = {}
+        for task_job, entered, left in job.task_jobs:
+            if now < left:
+                status[task_job] = [{"state": "running", "enter_time": iso(entered), "exit_time": None}]
+            else:
+                final = "failed" if job.outcome == "failure" and left >= job.ends else "finished"
+                status[task_job] = [
+                    {"state": "running", "enter_time": iso(entered), "exit_time": iso(left)},
+                    {"state": final, "enter_time": iso(left), "exit_time": None},
+                ]
+        return status
+
+    def get_plan_job(self, base: str, job_id: str) -> dict[str, Any]:
+        with self.lock:
+            return self._job_json(self._job(job_id), base, self.clock(), single=True)
+
+    ORDER_BY = {"owner", "timestamp", "environment", "name", "state"}
+
+    def list_plan_jobs(self, base: str, query: dict[str, str]) -> dict[str, Any]:
+        """Section 4.1 and the list rules of section 8.7."""
+        limit = _non_negative(query, "limit")
+        offset = _non_negative(query, "offset") or 0
+        order_by = query.get("order_by", "timestamp")
+        if order_by not in self.ORDER_BY:
+            raise validation_error(f"order_by must be one of {sorted(self.ORDER_BY)}", field="order_by")
+        order = query.get("order", "asc")
+        if order not in ("asc", "desc"):
+            raise validation_error("order must be asc or desc", field="order")
+        results = query.get("results", "include")
+        if results not in ("include", "exclude"):
+            raise validation_error("results must be include or exclude", field="results")
+        bounds = {key: _timestamp(query, key) for key in ("min_finish_timestamp", "max_finish_timestamp")}
+
+        with self.lock:
+            now = self.clock()
+            jobs = list(self.jobs.values())
+            for job in jobs:
+                self._advance(job, now)
+            if bounds["min_finish_timestamp"] is not None or bounds["max_finish_timestamp"] is not None:
+                low, high = bounds["min_finish_timestamp"], bounds["max_finish_timestamp"]
+                # Compare at the second precision PE reports; unfinished jobs never match.
+                jobs = [
+                    j
+                    for j in jobs
+                    if j.finished(now) and (low is None or int(j.ends) >= low) and (high is None or int(j.ends) <= high)
+                ]
+            keys: dict[str, Callable[[SimJob], Any]] = {
+                "owner": lambda j: (j.owner.login, j.number),
+                "timestamp": lambda j: (j.created, j.number),
+                "environment": lambda j: (j.environment, j.number),
+                "name": lambda j: j.number,
+                "state": lambda j: (j.state(now), j.number),
+            }
+            jobs.sort(key=keys[order_by], reverse=order == "desc")
+            total = len(jobs)
+            page = jobs[offset : offset + limit] if limit is not None else jobs[offset:]
+            return {
+                "items": [self._job_json(j, base, now, single=False, results=results == "include") for j in page],
+                "pagination": {"limit": limit, "offset": offset, "total": total},
+            }
+
+    def get_events(self, base: str, job_id: str, start: str | None) -> dict[str, Any]:
+        """Section 4.3. `start` is inclusive ("begin from this event ID"), and, as in PE's
+        example, `next-events` names the last event returned, so a poller sees it twice."""
+        if start is not None and not start.isdigit():
+            raise validation_error("start must be an integer", field="start")
+        with self.lock:
+            job = self._job(job_id)
+            self._advance(job, self.clock())
+            first = int(start) if start is not None else 0
+            items = [_truncated(e) for e in job.events if int(e["id"]) >= first]
+            cursor = items[-1]["id"] if items else str(first)
+            return {
+                "next-events": {"id": f"{base}/plan_jobs/{job.number}/events?start={cursor}", "event": cursor},
+                "items": items,
+            }
+
+    def get_event(self, job_id: str, event_id: str) -> dict[str, Any]:
+        """Section 4.4: one event, never truncated."""
+        if not event_id.isdigit():
+            raise validation_error("event id must be an integer", field="event_id")
+        with self.lock:
+            job = self._job(job_id)
+            self._advance(job, self.clock())
+            for event in job.events:
+                if event["id"] == str(int(event_id)):
+                    return copy.deepcopy(event)
+            if any(event_id == e["id"] for other in self.jobs.values() for e in other.events):
+                raise PEFailure(
+                    404,
+                    "puppetlabs.orchestrator/mismatched-job-event-id",
+                    f"Event {event_id} does not belong to plan job {job_id}",
+                    {"job": job_id, "event": event_id},
+                )
+            raise PEFailure(404, "puppetlabs.orchestrator/unknown-job", f"No event with id {event_id}", {})
+
+
+def _plan_path(name: str) -> str:
+    module, _, rest = name.partition("::")
+    return f"/plans/{module}/{rest or 'init'}"
+
+
+def _step_details(step: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in step.items() if key != "type"}
+
+
+def _truncated(event: dict[str, Any]) -> dict[str, Any]:
+    event = copy.deepcopy(event)
+    message = event["details"].get("message")
+    if event["type"] == "out_message" and isinstance(message, str):
+        encoded = message.encode()
+        if len(encoded) > OUT_MESSAGE_LIMIT:
+            event["details"]["message"] = encoded[:OUT_MESSAGE_LIMIT].decode(errors="ignore")
+    return event
+
+
+def _parameter_problem(plan: PlanDef, params: dict[str, Any]) -> str | None:
+    unknown = sorted(set(params) - set(plan.parameters))
+    if unknown:
+        return f"{plan.name}: has no parameter named '{unknown[0]}'"
+    missing = [name for name in plan.required_names() if name not in params]
+    if missing:
+        return f"{plan.name}: expects a value for parameter '{missing[0]}'"
+    return None
+
+
+def _non_negative(query: dict[str, str], key: str) -> int | None:
+    value = query.get(key)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise validation_error(f"{key} must be a non-negative integer", field=key)
+    return int(value)
+
+
+def _timestamp(query: dict[str, str], key: str) -> int | None:
+    value = query.get(key)
+    if value is None:
+        return None
+    try:
+        return int(parse_iso(value))
+    except ValueError:
+        raise validation_error(f"{key} must be an ISO-8601 timestamp", field=key) from None

@@ -1,0 +1,86 @@
+"""The site around the features: health check, login, the first page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from orchestrator_web.simulator import StandIn
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return User.objects.create_user("alice", password="alice-password")
+
+
+def test_healthz_answers_without_login(client: Client, db: None) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_says_503_when_the_database_is_gone(client: Client, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import DatabaseError, connection
+
+    def broken() -> None:
+        raise DatabaseError("gone")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", broken)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_pages_need_a_login(client: Client, db: None) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_a_person_logs_in(client: Client, alice: User) -> None:
+    response = client.post("/accounts/login/", {"username": "alice", "password": "alice-password"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_a_wrong_password_is_refused_with_a_message(client: Client, alice: User) -> None:
+    response = client.post("/accounts/login/", {"username": "alice", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+def test_log_out_is_a_post(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 405
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_first_page_shows_plans_from_the_orchestrator(
+    client: Client, alice: User, orchestrator_settings: object, stand_in: StandIn
+) -> None:
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"webapp::rolling_restart" in response.content
+    assert stand_in.sim.requests_to("/plans")[0]["login"] == "orchestrator-web"
+
+
+def test_an_unreachable_orchestrator_is_said_in_plain_words(client: Client, alice: User, settings: object) -> None:
+    settings.ORCHESTRATOR_URL = "http://127.0.0.1:9"  # type: ignore[attr-defined]
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"The orchestrator could not be reached: the connection was refused." in response.content
+
+
+def test_a_rejected_service_token_is_said_in_plain_words(
+    client: Client, alice: User, orchestrator_settings: object
+) -> None:
+    orchestrator_settings.ORCHESTRATOR_TOKEN = "expired-token"  # type: ignore[attr-defined]
+    client.force_login(alice)
+    response = client.get("/")
+    assert b"The orchestrator rejected the token: it has expired." in response.content
+    assert b"expired-token" not in response.content
