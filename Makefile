@@ -10,7 +10,10 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: install demo test test-fast lint format lock clean
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser demo test lint format lock clean
 
 install: $(VENV)/.installed
 
@@ -30,8 +33,13 @@ demo: install
 	ORCHESTRATOR_ENVIRONMENTS=production,development \
 	$(PY) manage.py demo --port $(PORT)
 
-test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+test: install browser
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

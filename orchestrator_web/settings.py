@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "orchestrator_web",
+    "orchestrator_web.rbac",
+    "orchestrator_web.plans",
+    "orchestrator_web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -134,3 +137,7 @@ ORCHESTRATOR_CA_CERT = env.readable_file("ORCHESTRATOR_CA_CERT")
 ORCHESTRATOR_TIMEOUT = env.positive_float("ORCHESTRATOR_TIMEOUT", 30.0)
 ORCHESTRATOR_CONNECT_TIMEOUT = env.positive_float("ORCHESTRATOR_CONNECT_TIMEOUT", 5.0)
 ORCHESTRATOR_ENVIRONMENTS = env.environments("ORCHESTRATOR_ENVIRONMENTS", ["production"])
+# Seconds the plan catalogue and plan metadata are cached; the catalogue's Refresh bypasses it.
+PLAN_CACHE_SECONDS = env.integer("PLAN_CACHE_SECONDS", 60, minimum=0)
+# Seconds a reviewed launch stays valid before "Run plan" asks for a new review.
+REVIEW_MAX_AGE = env.integer("REVIEW_MAX_AGE", 3600, minimum=60)

@@ -10,6 +10,16 @@ from orchestrator_web.simulator import ManualClock, Simulator, StandIn
 SERVICE_TOKEN = "demo-service-token"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """The catalogue cache must not leak between tests (locmem lives as long as the process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
@@ -35,3 +45,45 @@ def orchestrator_settings(settings, stand_in: StandIn):  # type: ignore[no-untyp
     settings.ORCHESTRATOR_TOKEN = SERVICE_TOKEN
     settings.ORCHESTRATOR_TOKEN_FILE = None
     return settings
+
+
+# -- the cast ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def operators(db: None):  # type: ignore[no-untyped-def]
+    """A group that may run a few plans anywhere and db::failover in production only."""
+    from django.contrib.auth.models import Group
+
+    from orchestrator_web.rbac.models import PlanGrant
+
+    group = Group.objects.create(name="Operators")
+    for plan in ("webapp::rolling_restart", "facts::info", "tools::noop", "patching::run", "canary", "deploy::app"):
+        PlanGrant.objects.create(group=group, plan=plan)
+    PlanGrant.objects.create(group=group, plan="db::failover", environments="production")
+    return group
+
+
+@pytest.fixture
+def alice(operators):  # type: ignore[no-untyped-def]
+    """An operator."""
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("alice", password="alice-password")
+    user.groups.add(operators)
+    return user
+
+
+@pytest.fixture
+def outsider(db: None):  # type: ignore[no-untyped-def]
+    """Logged in, in no group."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("oscar", password="oscar-password")
+
+
+@pytest.fixture
+def admin_user(db: None):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("root", password="root-password")

@@ -6,13 +6,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from orchestrator_web.simulator import StandIn
-
-
-@pytest.fixture
-def alice(db: None) -> User:
-    return User.objects.create_user("alice", password="alice-password")
-
 
 def test_healthz_answers_without_login(client: Client, db: None) -> None:
     response = client.get("/healthz")
@@ -34,7 +27,7 @@ def test_healthz_says_503_when_the_database_is_gone(client: Client, db: None, mo
 
 
 def test_pages_need_a_login(client: Client, db: None) -> None:
-    response = client.get("/")
+    response = client.get("/plans/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
 
@@ -58,29 +51,8 @@ def test_log_out_is_a_post(client: Client, alice: User) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_the_first_page_shows_plans_from_the_orchestrator(
-    client: Client, alice: User, orchestrator_settings: object, stand_in: StandIn
-) -> None:
+def test_the_first_page_is_the_plan_catalogue(client: Client, alice: User) -> None:
     client.force_login(alice)
     response = client.get("/")
-    assert response.status_code == 200
-    assert b"webapp::rolling_restart" in response.content
-    assert stand_in.sim.requests_to("/plans")[0]["login"] == "orchestrator-web"
-
-
-def test_an_unreachable_orchestrator_is_said_in_plain_words(client: Client, alice: User, settings: object) -> None:
-    settings.ORCHESTRATOR_URL = "http://127.0.0.1:9"  # type: ignore[attr-defined]
-    client.force_login(alice)
-    response = client.get("/")
-    assert response.status_code == 200
-    assert b"The orchestrator could not be reached: the connection was refused." in response.content
-
-
-def test_a_rejected_service_token_is_said_in_plain_words(
-    client: Client, alice: User, orchestrator_settings: object
-) -> None:
-    orchestrator_settings.ORCHESTRATOR_TOKEN = "expired-token"  # type: ignore[attr-defined]
-    client.force_login(alice)
-    response = client.get("/")
-    assert b"The orchestrator rejected the token: it has expired." in response.content
-    assert b"expired-token" not in response.content
+    assert response.status_code == 302
+    assert response.url == "/plans/"

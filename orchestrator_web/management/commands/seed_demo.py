@@ -3,7 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+
+from orchestrator_web.rbac.models import PlanGrant
 
 # login: (password, superuser, what they show in the demo)
 DEMO_USERS = {
@@ -11,6 +14,14 @@ DEMO_USERS = {
     "alice": ("alice-demo", False, "operator"),
     "bob": ("bob-demo", False, "database operator"),
     "victor": ("victor-demo", False, "auditor"),
+}
+
+
+# group: (members, [(plan, environments)])
+DEMO_GROUPS = {
+    "Operators": (["alice"], [("webapp::rolling_restart", ""), ("facts::info", ""), ("patching::run", "")]),
+    "Database operators": (["bob"], [("db::failover", "production"), ("backup::snapshot", "")]),
+    "Developers": (["alice", "bob"], [("*", "development")]),
 }
 
 
@@ -26,3 +37,10 @@ class Command(BaseCommand):
                 user.is_superuser = user.is_staff = superuser
                 user.save()
                 self.stdout.write(f"created demo user {login}")
+        for name, (members, grants) in DEMO_GROUPS.items():
+            group, created = Group.objects.get_or_create(name=name)
+            if created:
+                group.user_set.set(User.objects.filter(username__in=members))
+                for plan, environments in grants:
+                    PlanGrant.objects.create(group=group, plan=plan, environments=environments)
+                self.stdout.write(f"created demo group {name}")

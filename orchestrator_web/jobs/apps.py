@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "orchestrator_web.jobs"
+    label = "jobs"
+    verbose_name = "Jobs"

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class State(models.TextChoices):
+    """Job states (DESIGN.md): ours around PE's own pending/running/success/failure."""
+
+    SUBMITTING = "submitting", "Submitting"
+    NOT_SUBMITTED = "not_submitted", "Not submitted"
+    REJECTED = "rejected", "Rejected by PE"
+    UNKNOWN = "unknown", "Outcome unknown"
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+
+
+TERMINAL_STATES = (State.NOT_SUBMITTED, State.REJECTED, State.SUCCESS, State.FAILURE)
+
+
+class Job(models.Model):
+    """One attempt to run a plan, written before the request to PE leaves.
+
+    Sensitive parameter values are never stored: `params` holds the others and
+    `sensitive_params` the names of the ones that were sent.
+    """
+
+    plan_name = models.CharField(max_length=200)
+    environment = models.CharField(max_length=100)
+    params = models.JSONField(default=dict, blank=True)
+    sensitive_params = models.JSONField(default=list, blank=True)
+    description = models.TextField(blank=True)
+    timeout = models.PositiveIntegerField(null=True, blank=True)
+    userdata = models.JSONField(default=dict, blank=True, help_text="What the person added; ours is added on sending.")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    # Kept apart from the foreign key so history survives a deleted account.
+    requested_by_username = models.CharField(max_length=150)
+    submission_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTING)
+    pe_job_id = models.CharField("PE job id", max_length=20, blank=True)
+    error_kind = models.CharField(max_length=200, blank=True)
+    error_message = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-id"], name="job_requester_recent"),
+            models.Index(fields=["state"], name="job_state"),
+            models.Index(fields=["pe_job_id"], name="job_pe_job_id"),
+        ]
+        permissions = [
+            ("view_all_jobs", "Can view all jobs"),
+            ("stop_any_job", "Can stop any job"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk}: {self.plan_name} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in TERMINAL_STATES

@@ -1,0 +1,94 @@
+"""Launching a plan: the Job row first, then POST /command/plan_run, then its outcome."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orchestrator_web.connection import orchestrator
+from orchestrator_web.explain import explain
+from orchestrator_web.jobs.models import Job, State
+from orchestrator_web.pe import errors
+from orchestrator_web.plans.forms import Launch
+
+log = logging.getLogger(__name__)
+
+
+def preview_body(launch: Launch, username: str, job_id: int | str = "(given when you run it)") -> dict[str, Any]:
+    """The plan_run body as it will be sent, with Sensitive values masked."""
+    body: dict[str, Any] = {
+        "plan_name": launch.plan_name,
+        "params": {k: ("********" if k in launch.sensitive else v) for k, v in launch.params.items()},
+        "environment": launch.environment,
+    }
+    if launch.description:
+        body["description"] = launch.description
+    if launch.timeout is not None:
+        body["timeout"] = launch.timeout
+    body["userdata"] = {**launch.userdata, "orchestrator_web": {"job": job_id, "requested_by": username}}
+    return body
+
+
+def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) -> tuple[Job, bool]:
+    """Record the attempt, send it, record what happened. Returns (job, sent).
+
+    The same `submission_key` twice (a double click, a re-posted review) returns the job of
+    the first one and sends nothing.
+    """
+    username = user.get_username()
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                submission_key=submission_key,
+                plan_name=launch.plan_name,
+                environment=launch.environment,
+                params={k: v for k, v in launch.params.items() if k not in launch.sensitive},
+                sensitive_params=list(launch.sensitive),
+                description=launch.description,
+                timeout=launch.timeout,
+                userdata=launch.userdata,
+                requested_by=user,
+                requested_by_username=username,
+                state=State.SUBMITTING,
+            )
+    except IntegrityError:
+        return Job.objects.get(submission_key=submission_key, requested_by=user), False
+
+    userdata = {**launch.userdata, "orchestrator_web": {"job": job.pk, "requested_by": username}}
+    try:
+        job.pe_job_id = orchestrator().run_plan(
+            launch.plan_name,
+            launch.params,
+            environment=launch.environment,
+            description=launch.description or None,
+            timeout=launch.timeout,
+            userdata=userdata,
+        )
+        job.state = State.PENDING
+    except (errors.Unreachable, errors.NotConfigured) as exc:
+        job.state, job.error_message = State.NOT_SUBMITTED, explain(exc)
+    except errors.APIError as exc:
+        job.state, job.error_kind, job.error_message = State.REJECTED, exc.kind, explain(exc)
+    except errors.UnexpectedResponse as exc:
+        # A 4xx without PE's error body: refused, but we cannot say why.
+        job.state, job.error_message = State.REJECTED, explain(exc)
+    except errors.OutcomeUnknown as exc:
+        job.state = State.UNKNOWN
+        job.error_message = f"{explain(exc)} The plan may have started; this job will be reconciled with PE."
+    except Exception:
+        job.state = State.UNKNOWN
+        job.error_message = "An internal error happened while sending; the plan may have started."
+        job.save(update_fields=["state", "error_message", "updated_at"])
+        raise
+    if job.state in (State.NOT_SUBMITTED, State.REJECTED):
+        job.finished_at = timezone.now()
+    job.save(update_fields=["pe_job_id", "state", "error_kind", "error_message", "finished_at", "updated_at"])
+    log.info(
+        "job %s: %s in %s by %s -> %s %s", job.pk, job.plan_name, job.environment, username, job.state, job.pe_job_id
+    )
+    return job, True

@@ -1,0 +1,61 @@
+"""Who may do what. Every permission decision in orchestrator_web is a function here.
+
+Views call these on every request; templates only hide what these would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from orchestrator_web.jobs.models import Job
+from orchestrator_web.rbac.models import PlanGrant
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def grants_of(user: User) -> list[PlanGrant]:
+    """The plan grants of every group the user is in (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(PlanGrant.objects.filter(group__user=user))
+
+
+def can_run(user: User, plan_name: str, environment: str, grants: list[PlanGrant] | None = None) -> bool:
+    """May `user` run `plan_name` in `environment`? Superusers may run everything."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    grants = grants_of(user) if grants is None else grants
+    return any(grant.allows(plan_name, environment) for grant in grants)
+
+
+def runnable_plans(user: User, environment: str, plan_names: Iterable[str]) -> list[str]:
+    """The names among `plan_names` that `user` may run in `environment`, in order."""
+    grants = grants_of(user)
+    return [name for name in plan_names if can_run(user, name, environment, grants)]
+
+
+def runnable_environments(user: User, plan_name: str, environments: Iterable[str]) -> list[str]:
+    """The environments among `environments` where `user` may run `plan_name`."""
+    grants = grants_of(user)
+    return [env for env in environments if can_run(user, plan_name, env, grants)]
+
+
+def visible_jobs(user: User) -> QuerySet[Job]:
+    """The jobs `user` may see: their own; every job for superusers and holders of
+    "Can view all jobs"."""
+    if not user.is_authenticated or not user.is_active:
+        return Job.objects.none()
+    if user.is_superuser or user.has_perm("jobs.view_all_jobs"):
+        return Job.objects.all()
+    return Job.objects.filter(requested_by=user)
+
+
+def get_job_for_user(user: User, job_id: int) -> Job:
+    """The job if `user` may see it; otherwise 404, which does not confirm it exists."""
+    return get_object_or_404(visible_jobs(user), pk=job_id)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+
+PLAN_NAME = re.compile(r"^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$")
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def validate_plan_pattern(value: str) -> None:
+    if value != "*" and not PLAN_NAME.match(value):
+        raise ValidationError(f"{value!r} is not a plan name (like webapp::rolling_restart) or *.")
+
+
+def split_environments(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def validate_environments(value: str) -> None:
+    for name in split_environments(value):
+        if not ENVIRONMENT_NAME.match(name):
+            raise ValidationError(f"{name!r} is not an environment name (letters, digits and _).")
+
+
+class PlanGrant(models.Model):
+    """PE's `plans:run:<plan>` permission on a role, mirrored on a Django group.
+
+    Unlike PE, a grant may be narrowed to some environments.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="plan_grants")
+    plan = models.CharField(
+        max_length=200,
+        validators=[validate_plan_pattern],
+        help_text="A plan name such as webapp::rolling_restart, or * for every plan.",
+    )
+    environments = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_environments],
+        help_text="Comma-separated environments this grant is limited to; empty means all.",
+    )
+
+    class Meta:
+        ordering = ["group__name", "plan"]
+        constraints = [models.UniqueConstraint(fields=["group", "plan"], name="one_grant_per_group_and_plan")]
+        verbose_name = "plan grant"
+
+    def __str__(self) -> str:
+        where = f" in {self.environments}" if self.environments else ""
+        return f"plans:run:{self.plan}{where}"
+
+    def allows(self, plan_name: str, environment: str) -> bool:
+        if self.plan not in ("*", plan_name):
+            return False
+        environments = split_environments(self.environments)
+        return not environments or environment in environments
