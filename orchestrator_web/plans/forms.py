@@ -155,7 +155,8 @@ class ParameterField(forms.Field):
         # Bolt: required unless there is a default; an Optional type may be left out.
         self.must_have = not parameter.has_default and not pt.accepts_undef(self.ptype) and self.kind != "checkbox"
         self.skip = False  # set in JSON mode, where the params_json field carries the values
-        help_parts = [parameter.description.strip(), HINTS.get(self.kind, "")]
+        description = parameter.description.strip()
+        help_parts = [_sentence_end(description) if description else "", HINTS.get(self.kind, "")]
         if parameter.has_default:
             help_parts.append(f"Default: {parameter.default_value}")
         super().__init__(
@@ -215,6 +216,10 @@ class ParameterField(forms.Field):
             return pt.check(self.ptype, value)
         except pt.TypeMismatch as exc:
             raise ValidationError(_sentence(exc)) from None
+
+
+def _sentence_end(text: str) -> str:
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def _sentence(exc: pt.TypeMismatch) -> str:
