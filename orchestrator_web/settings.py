@@ -141,3 +141,11 @@ ORCHESTRATOR_ENVIRONMENTS = env.environments("ORCHESTRATOR_ENVIRONMENTS", ["prod
 PLAN_CACHE_SECONDS = env.integer("PLAN_CACHE_SECONDS", 60, minimum=0)
 # Seconds a reviewed launch stays valid before "Run plan" asks for a new review.
 REVIEW_MAX_AGE = env.integer("REVIEW_MAX_AGE", 3600, minimum=60)
+# sync_jobs: an unknown job with no PE plan job after this many seconds did not start.
+UNKNOWN_JOB_WINDOW = env.integer("UNKNOWN_JOB_WINDOW", 900, minimum=60)
+# sync_jobs: at most this many pages of 100 plan jobs are read when reconciling.
+SYNC_MAX_PAGES = env.integer("SYNC_MAX_PAGES", 20, minimum=1)
+# Seconds between two refreshes of a running job's page.
+JOB_POLL_SECONDS = env.integer("JOB_POLL_SECONDS", 3, minimum=1)
+# Jobs per page in the history.
+JOBS_PER_PAGE = env.integer("JOBS_PER_PAGE", 50, minimum=5)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class State(models.TextChoices):
@@ -45,12 +47,28 @@ class Job(models.Model):
     requested_by_username = models.CharField(max_length=150)
     submission_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
 
+    # The parameter types when it was launched, to tell what changed on "Run again".
+    param_types = models.JSONField(default=dict, blank=True)
+    # Lower-cased description and parameter values (never sensitive ones) for free-text search.
+    search_text = models.TextField(blank=True, editable=False)
+
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTING)
     pe_job_id = models.CharField("PE job id", max_length=20, blank=True)
     error_kind = models.CharField(max_length=200, blank=True)
     error_message = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    # [{"state": ..., "at": ISO time}], appended on every state change.
+    timeline = models.JSONField(default=list, blank=True)
+    # `start` for the next GET /plan_jobs/<id>/events.
+    events_cursor = models.CharField(max_length=20, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stopped_by_username = models.CharField(max_length=150, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -58,7 +76,11 @@ class Job(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["requested_by", "-id"], name="job_requester_recent"),
-            models.Index(fields=["state"], name="job_state"),
+            models.Index(fields=["state", "-id"], name="job_state_recent"),
+            models.Index(fields=["plan_name", "-id"], name="job_plan_recent"),
+            models.Index(fields=["environment", "-id"], name="job_environment_recent"),
+            models.Index(fields=["requested_by_username", "-id"], name="job_username_recent"),
+            models.Index(fields=["created_at"], name="job_created"),
             models.Index(fields=["pe_job_id"], name="job_pe_job_id"),
         ]
         permissions = [
@@ -75,3 +97,25 @@ class Job(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.state in TERMINAL_STATES
+
+    @property
+    def duration(self) -> timedelta | None:
+        end = self.finished_at or (None if self.is_terminal else timezone.now())
+        return end - self.created_at if end else None
+
+
+class JobEvent(models.Model):
+    """An event of the PE plan job (GET /plan_jobs/<id>/events), kept with the job."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
+    event_id = models.BigIntegerField()
+    type = models.CharField(max_length=50)
+    timestamp = models.DateTimeField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["job", "event_id"]
+        constraints = [models.UniqueConstraint(fields=["job", "event_id"], name="one_event_per_id")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.event_id}"

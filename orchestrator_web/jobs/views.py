@@ -1,19 +1,153 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from orchestrator_web.jobs import services
+from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.rbac import access
 
 
+def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
+    form = JobFilterForm(request.user, request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # invalid filters are shown and left out; valid ones still apply
+    return form, form.filter(access.visible_jobs(request.user))
+
+
 @login_required
+@require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = access.visible_jobs(request.user).select_related("requested_by")[:50]
-    return render(request, "jobs/list.html", {"jobs": jobs})
+    form, jobs = _filtered(request)
+    paginator = Paginator(jobs.order_by("-id"), settings.JOBS_PER_PAGE)
+    asked = request.GET.get("page", "1")
+    page = paginator.get_page(asked)
+    page_note = ""
+    if asked != str(page.number):
+        page_note = f"There is no page “{asked[:20]}”; this is page {page.number} of {paginator.num_pages}."
+    ctx = {"form": form, "page": page, "page_note": page_note, "export_query": urlencode(_filter_params(request))}
+    template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"
+    return render(request, template, ctx)
+
+
+def _filter_params(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(key, value) for key, value in request.GET.items() if key != "page" and value]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    "job",
+    "pe_job",
+    "plan",
+    "environment",
+    "state",
+    "requested_by",
+    "description",
+    "parameters",
+    "sensitive_parameters",
+    "submitted",
+    "finished",
+    "duration_seconds",
+]
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like formulas; a leading quote keeps them text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _rows(jobs: Any) -> Iterator[list[str]]:
+    yield CSV_COLUMNS
+    for job in jobs.iterator(chunk_size=2000):
+        duration = job.duration
+        yield [
+            _cell(v)
+            for v in (
+                job.pk,
+                job.pe_job_id,
+                job.plan_name,
+                job.environment,
+                job.state,
+                job.requested_by_username,
+                job.description,
+                json.dumps(job.params, ensure_ascii=False),
+                " ".join(job.sensitive_params),
+                job.created_at.isoformat(),
+                job.finished_at.isoformat() if job.finished_at else "",
+                f"{duration.total_seconds():.0f}" if duration and job.finished_at else "",
+            )
+        ]
 
 
 @login_required
+@require_GET
+def job_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered history as CSV, streamed (sensitive values are never stored, so never here)."""
+    _, jobs = _filtered(request)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _rows(jobs.order_by("-id"))), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="orchestrator_web-jobs.csv"'
+    return response
+
+
+@login_required
+@require_GET
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access.get_job_for_user(request.user, job_id)
-    return render(request, "jobs/detail.html", {"job": job})
+    problem = services.refresh(job).problem
+    ctx = {
+        "job": job,
+        "events": job.events.all(),
+        "refresh_problem": problem,
+        "can_stop": access.can_stop(request.user, job) and not job.is_terminal and bool(job.pe_job_id),
+        "poll_seconds": settings.JOB_POLL_SECONDS,
+    }
+    template = "jobs/detail.html#live" if request.htmx else "jobs/detail.html"
+    return render(request, template, ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_stop(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = access.get_job_for_user(request.user, job_id)
+    if not access.can_stop(request.user, job):
+        raise PermissionDenied("Only the person who ran this job, or someone who may stop any job, can stop it.")
+    if request.method == "GET":
+        if job.is_terminal:
+            messages.info(request, f"The job has already finished ({job.get_state_display().lower()}).")
+            return redirect(job)
+        return render(request, "jobs/stop.html", {"job": job})
+    outcome, message = services.stop(job, request.user)
+    level = messages.SUCCESS if outcome == services.StopOutcome.STOPPED else messages.INFO
+    if outcome == services.StopOutcome.FAILED:
+        level = messages.ERROR
+    messages.add_message(request, level, message)
+    return redirect(job)
+
+
+@login_required
+@require_GET
+def job_run_again(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = access.get_job_for_user(request.user, job_id)
+    query = urlencode({"environment": job.environment, "from_job": job.pk})
+    return redirect(f"{reverse('plans:launch', args=[job.plan_name])}?{query}")

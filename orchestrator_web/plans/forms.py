@@ -240,6 +240,7 @@ class Launch:
     description: str
     timeout: int | None
     userdata: dict[str, Any]
+    param_types: dict[str, str]
 
 
 class LaunchForm(forms.Form):
@@ -377,6 +378,7 @@ class LaunchForm(forms.Form):
             description=data["description"],
             timeout=data["timeout"],
             userdata=data["userdata"],
+            param_types={name: p.type for name, p in self.plan.parameters.items()},
         )
 
     # -- switching between the fields and JSON ---------------------------------------------
@@ -411,3 +413,41 @@ class LaunchForm(forms.Form):
             for name, value in params.items()
             if name in self.plan.parameters and self.parameter_field(name).kind != "password"
         }
+
+
+def initial_from_job(job: Any, plan: Plan) -> tuple[dict[str, Any], list[str]]:
+    """The launch form's initial values from an earlier job ("Run again"), and notes on what
+    changed in the plan's signature since then."""
+    initial: dict[str, Any] = {
+        "environment": job.environment,
+        "description": job.description,
+        "timeout": job.timeout,
+        "userdata": json.dumps(job.userdata) if job.userdata else "",
+    }
+    notes: list[str] = []
+    for name, value in job.params.items():
+        parameter = plan.parameters.get(name)
+        if parameter is None:
+            notes.append(
+                f"{name} no longer exists in {plan.name}; its old value {json.dumps(value)} is not carried over."
+            )
+            continue
+        field = ParameterField(parameter)
+        old_type = job.param_types.get(name)
+        if old_type and old_type != parameter.type:
+            notes.append(f"{name} changed type from {old_type} to {parameter.type}; check its value.")
+        try:
+            pt.check(field.ptype, value)
+        except pt.TypeMismatch as exc:
+            notes.append(f"{name}: the old value no longer fits ({exc.message}).")
+        initial[PARAM_PREFIX + name] = value_to_text(field.kind, value)
+    for name in job.sensitive_params:
+        if name in plan.parameters:
+            notes.append(f"{name} is sensitive and was not stored: type it again.")
+        else:
+            notes.append(f"{name} no longer exists in {plan.name}.")
+    if job.param_types:
+        for name in plan.parameters:
+            if name not in job.param_types:
+                notes.append(f"{name} is a new parameter since job {job.pk}.")
+    return initial, notes

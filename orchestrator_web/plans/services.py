@@ -13,6 +13,7 @@ from django.utils import timezone
 from orchestrator_web.connection import orchestrator
 from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job, State
+from orchestrator_web.jobs.services import search_text, timeline_entry
 from orchestrator_web.pe import errors
 from orchestrator_web.plans.forms import Launch
 
@@ -41,20 +42,24 @@ def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) ->
     the first one and sends nothing.
     """
     username = user.get_username()
+    non_sensitive = {k: v for k, v in launch.params.items() if k not in launch.sensitive}
     try:
         with transaction.atomic():
             job = Job.objects.create(
                 submission_key=submission_key,
                 plan_name=launch.plan_name,
                 environment=launch.environment,
-                params={k: v for k, v in launch.params.items() if k not in launch.sensitive},
+                params=non_sensitive,
                 sensitive_params=list(launch.sensitive),
                 description=launch.description,
                 timeout=launch.timeout,
                 userdata=launch.userdata,
+                param_types=launch.param_types,
+                search_text=search_text(launch.description, non_sensitive),
                 requested_by=user,
                 requested_by_username=username,
                 state=State.SUBMITTING,
+                timeline=[timeline_entry(State.SUBMITTING)],
             )
     except IntegrityError:
         return Job.objects.get(submission_key=submission_key, requested_by=user), False
@@ -87,7 +92,10 @@ def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) ->
         raise
     if job.state in (State.NOT_SUBMITTED, State.REJECTED):
         job.finished_at = timezone.now()
-    job.save(update_fields=["pe_job_id", "state", "error_kind", "error_message", "finished_at", "updated_at"])
+    job.timeline = [*job.timeline, timeline_entry(job.state)]
+    job.save(
+        update_fields=["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "updated_at"]
+    )
     log.info(
         "job %s: %s in %s by %s -> %s %s", job.pk, job.plan_name, job.environment, username, job.state, job.pe_job_id
     )

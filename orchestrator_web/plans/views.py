@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from orchestrator_web.explain import explain
+from orchestrator_web.jobs.models import Job
 from orchestrator_web.pe.errors import PEError, UnknownPlan
 from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans import catalogue
-from orchestrator_web.plans.forms import Launch, LaunchForm
+from orchestrator_web.plans.forms import Launch, LaunchForm, initial_from_job
 from orchestrator_web.plans.sealing import ReviewExpired, seal, unseal
 from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
@@ -90,7 +91,13 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
     ctx["plan"] = plan
 
     if request.method == "GET":
-        return _render_launch(request, ctx | {"form": LaunchForm(plan, allowed, initial={"environment": environment})})
+        initial: dict[str, Any] = {"environment": environment}
+        if "from_job" in request.GET:
+            job = _job_to_repeat(request, plan_name)
+            initial, ctx["notes"] = initial_from_job(job, plan)
+            initial["environment"] = environment
+            ctx["from_job"] = job
+        return _render_launch(request, ctx | {"form": LaunchForm(plan, allowed, initial=initial)})
     if action in ("environment", "edit"):
         # Back to an editable form, keeping what was typed where the field still exists.
         posted = LaunchForm(plan, allowed, request.POST)
@@ -104,6 +111,16 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
     if not form.is_valid():
         return _render_launch(request, ctx | {"form": form})
     return _review(request, ctx, form.launch(), form)
+
+
+def _job_to_repeat(request: HttpRequest, plan_name: str) -> Job:
+    job_id = request.GET.get("from_job", "")
+    if not job_id.isdigit():
+        raise Http404("That is not a job number.")
+    job = access.get_job_for_user(request.user, int(job_id))
+    if job.plan_name != plan_name:
+        raise Http404("That job ran another plan.")
+    return job
 
 
 def _switch_mode(form: LaunchForm, plan: Plan, allowed: list[str], action: str) -> LaunchForm:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from orchestrator_web.jobs.models import Job
@@ -46,16 +47,37 @@ def runnable_environments(user: User, plan_name: str, environments: Iterable[str
     return [env for env in environments if can_run(user, plan_name, env, grants)]
 
 
+def team_mates(user: User) -> QuerySet[AbstractBaseUser]:
+    """People who share a team group with `user` (`user` included when in a team)."""
+    return get_user_model().objects.filter(groups__in=teams_of(user)).distinct()
+
+
+def teams_of(user: User) -> QuerySet[Group]:
+    """The team groups `user` is in."""
+    return Group.objects.filter(user=user, profile__is_team=True)
+
+
+def sees_all_jobs(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("jobs.view_all_jobs")))
+
+
 def visible_jobs(user: User) -> QuerySet[Job]:
-    """The jobs `user` may see: their own; every job for superusers and holders of
-    "Can view all jobs"."""
+    """The jobs `user` may see: their own; their team mates' (groups marked as teams);
+    every job for superusers and holders of "Can view all jobs" (auditors)."""
     if not user.is_authenticated or not user.is_active:
         return Job.objects.none()
-    if user.is_superuser or user.has_perm("jobs.view_all_jobs"):
+    if sees_all_jobs(user):
         return Job.objects.all()
-    return Job.objects.filter(requested_by=user)
+    return Job.objects.filter(Q(requested_by=user) | Q(requested_by__in=team_mates(user).values("pk")))
 
 
 def get_job_for_user(user: User, job_id: int) -> Job:
     """The job if `user` may see it; otherwise 404, which does not confirm it exists."""
     return get_object_or_404(visible_jobs(user), pk=job_id)
+
+
+def can_stop(user: User, job: Job) -> bool:
+    """The requester may stop their job; so may holders of "Can stop any job" who can see it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return job.requested_by_id == user.pk or user.is_superuser or user.has_perm("jobs.stop_any_job")

@@ -58,3 +58,15 @@ class PlanGrant(models.Model):
             return False
         environments = split_environments(self.environments)
         return not environments or environment in environments
+
+
+class GroupProfile(models.Model):
+    """What orchestrator_web adds to a Django group: the team flag."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="profile")
+    is_team = models.BooleanField(
+        "team", default=False, help_text="Members of a team see each other's jobs in the history."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.group.name}{' (team)' if self.is_team else ''}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
@@ -12,3 +13,37 @@ register = template.Library()
 def as_json(value: Any, indent: int | None = None) -> str:
     """A value as JSON text (escaped by the template like any other text)."""
     return json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
+
+
+@register.filter
+def seconds(delta: timedelta | None) -> str:
+    """A duration as 1h 02m 03s / 2m 38s / 4s."""
+    if delta is None:
+        return ""
+    total = max(0, int(delta.total_seconds()))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+@register.filter
+def is_long(text: str) -> bool:
+    """Output worth folding away behind a <details>."""
+    return len(text) > 2000 or text.count("\n") > 40
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """mapping[key] for keys templates cannot spell, like "job-id"."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def as_datetime(text: str) -> datetime | str:
+    """An ISO-8601 string (as kept in a job's timeline) as a datetime for |date."""
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text

@@ -90,6 +90,9 @@ def test_the_admin_edits_grants_inline_on_the_group(client: Client, admin_user: 
         "/admin/auth/group/add/",
         {
             "name": "Auditors",
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "0",
+            "profile-0-is_team": "on",
             "plan_grants-TOTAL_FORMS": "1",
             "plan_grants-INITIAL_FORMS": "0",
             "plan_grants-0-plan": "facts::info",
@@ -97,4 +100,6 @@ def test_the_admin_edits_grants_inline_on_the_group(client: Client, admin_user: 
         },
     )
     assert response.status_code == 302
-    assert str(Group.objects.get(name="Auditors").plan_grants.get()) == "plans:run:facts::info in production"
+    group = Group.objects.get(name="Auditors")
+    assert str(group.plan_grants.get()) == "plans:run:facts::info in production"
+    assert group.profile.is_team

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db.models import QuerySet
+
+from orchestrator_web.jobs.models import Job, State
+from orchestrator_web.rbac import access
+from orchestrator_web.rbac.models import ENVIRONMENT_NAME, PLAN_NAME
+
+SCOPES = [("", "All I can see"), ("mine", "Mine"), ("team", "My teams")]
+
+
+class JobFilterForm(forms.Form):
+    """The history's filters, read from the query string. Invalid ones are reported and
+    left out; the valid ones still apply."""
+
+    scope = forms.ChoiceField(choices=SCOPES, required=False, label="Show")
+    plan = forms.CharField(required=False, max_length=200)
+    state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
+    requested_by = forms.CharField(required=False, max_length=150, label="Requested by")
+    team = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="Any team")
+    environment = forms.CharField(required=False, max_length=100)
+    submitted_from = forms.DateField(
+        required=False, label="Submitted from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(required=False, label="Submitted to", widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(required=False, max_length=200, label="Search description and values")
+
+    def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        teams = Group.objects.filter(profile__is_team=True)
+        self.fields["team"].queryset = teams if access.sees_all_jobs(user) else access.teams_of(user)
+        self.fields["team"].error_messages["invalid_choice"] = "That team does not exist or is not yours."
+        self.fields["state"].error_messages["invalid_choice"] = "“%(value)s” is not a job state."
+        self.fields["scope"].error_messages["invalid_choice"] = "“%(value)s” is not a choice here."
+
+    def clean_plan(self) -> str:
+        plan = self.cleaned_data["plan"].strip()
+        if plan and not PLAN_NAME.match(plan):
+            raise forms.ValidationError(f"“{plan}” is not a plan name.")
+        return plan
+
+    def clean_environment(self) -> str:
+        environment = self.cleaned_data["environment"].strip()
+        if environment and not ENVIRONMENT_NAME.match(environment):
+            raise forms.ValidationError(f"“{environment}” is not an environment name.")
+        return environment
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_to", "The end date is before the start date.")
+        return data
+
+    def filter(self, jobs: QuerySet[Job]) -> QuerySet[Job]:
+        """Apply the filters that are valid (call after is_valid())."""
+        data = getattr(self, "cleaned_data", {})
+        User = get_user_model()
+        if data.get("scope") == "mine":
+            jobs = jobs.filter(requested_by=self.user)
+        elif data.get("scope") == "team":
+            jobs = jobs.filter(requested_by__in=access.team_mates(self.user).values("pk"))
+        if data.get("team"):
+            jobs = jobs.filter(requested_by__in=User.objects.filter(groups=data["team"]).values("pk"))
+        for field, lookup in [
+            ("plan", "plan_name"),
+            ("state", "state"),
+            ("requested_by", "requested_by_username"),
+            ("environment", "environment"),
+            ("submitted_from", "created_at__date__gte"),
+            ("submitted_to", "created_at__date__lte"),
+        ]:
+            if data.get(field):
+                jobs = jobs.filter(**{lookup: data[field]})
+        if data.get("q"):
+            jobs = jobs.filter(search_text__contains=data["q"].strip().lower())
+        return jobs

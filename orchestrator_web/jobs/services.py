@@ -1,0 +1,213 @@
+"""Keeping jobs true to PE: refresh from the plan job, stop it, reconcile unknown outcomes.
+
+Every write is a compare-and-set on the state the change was computed from, so a page poll,
+a stop and `sync_jobs` (even two of them) can run at the same moment without undoing each
+other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from orchestrator_web.connection import orchestrator
+from orchestrator_web.explain import explain
+from orchestrator_web.jobs.models import Job, JobEvent, State
+from orchestrator_web.pe import errors
+from orchestrator_web.pe.client import OrchestratorClient
+from orchestrator_web.pe.types import PlanJob
+
+log = logging.getLogger(__name__)
+
+PE_STATES = {"pending": State.PENDING, "running": State.RUNNING, "success": State.SUCCESS, "failure": State.FAILURE}
+REFRESHABLE = (State.PENDING, State.RUNNING)
+
+
+def timeline_entry(state: str, at: datetime | None = None) -> dict[str, str]:
+    return {"state": state, "at": (at or timezone.now()).isoformat()}
+
+
+def search_text(description: str, params: dict[str, Any]) -> str:
+    """What free-text search looks in: the description and the (non-sensitive) values."""
+    values: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif value is not None:
+            values.append(str(value))
+
+    walk(params)
+    return "\n".join([description, *values]).lower()
+
+
+def _set_state(job: Job, expected: str, **changes: Any) -> bool:
+    """Write `changes` only if the job is still in `expected`; False when someone else won."""
+    new_state = changes.get("state", expected)
+    if new_state != expected:
+        changes["timeline"] = [*job.timeline, timeline_entry(new_state, changes.get("finished_at"))]
+    changes["updated_at"] = timezone.now()
+    updated = Job.objects.filter(pk=job.pk, state=expected).update(**changes)
+    if updated:
+        for key, value in changes.items():
+            setattr(job, key, value)
+    return bool(updated)
+
+
+@dataclass
+class Refresh:
+    job: Job
+    problem: str = ""  # a plain-words reason when PE could not be asked
+
+
+def refresh(job: Job, client: OrchestratorClient | None = None) -> Refresh:
+    """Bring a pending or running job up to date with its PE plan job and events."""
+    if job.state not in REFRESHABLE or not job.pe_job_id:
+        return Refresh(job)
+    return _pull(job, client or orchestrator())
+
+
+def _pull(job: Job, client: OrchestratorClient) -> Refresh:
+    try:
+        plan_job = client.get_plan_job(job.pe_job_id)
+        page = client.get_events(job.pe_job_id, start=job.events_cursor or None)
+    except errors.UnknownJob:
+        return Refresh(job, f"PE no longer knows plan job {job.pe_job_id}.")
+    except errors.PEError as exc:
+        return Refresh(job, explain(exc))
+    new_events = [
+        JobEvent(job=job, event_id=int(e.id), type=e.type, timestamp=e.timestamp, details=e.details)
+        for e in page.items
+        if e.id.isdigit()
+    ]
+    # The cursor is inclusive: the last event comes again; the unique constraint drops it.
+    JobEvent.objects.bulk_create(new_events, ignore_conflicts=True)
+    _apply(job, plan_job, cursor=page.next_start or job.events_cursor)
+    return Refresh(job)
+
+
+def _apply(job: Job, plan_job: PlanJob, cursor: str | None = None) -> None:
+    state = PE_STATES[plan_job.state]
+    changes: dict[str, Any] = {"state": state}
+    if cursor is not None:
+        changes["events_cursor"] = cursor
+    if plan_job.finished:
+        changes["result"] = plan_job.result
+        changes["finished_at"] = plan_job.finished_timestamp or plan_job.timestamp or timezone.now()
+    if not _set_state(job, job.state, **changes):
+        job.refresh_from_db()
+
+
+class StopOutcome:
+    STOPPED = "stopped"
+    ALREADY_FINISHED = "already finished"
+    NOT_STARTED = "not started"
+    FAILED = "failed"
+
+
+def stop(job: Job, user: AbstractBaseUser, client: OrchestratorClient | None = None) -> tuple[str, str]:
+    """POST /command/stop_plan for the job. Returns (outcome, message for the person)."""
+    if not job.pe_job_id:
+        if job.state == State.UNKNOWN:
+            return StopOutcome.NOT_STARTED, "PE has not confirmed this job started, so it cannot be stopped yet."
+        return StopOutcome.NOT_STARTED, "This job never started in PE; there is nothing to stop."
+    client = client or orchestrator()
+    refresh(job, client)
+    if job.is_terminal:
+        return StopOutcome.ALREADY_FINISHED, f"The job had already finished ({job.get_state_display().lower()})."
+    try:
+        client.stop_plan(job.pe_job_id)
+    except errors.UnknownJob:
+        return StopOutcome.FAILED, f"PE no longer knows plan job {job.pe_job_id}; it cannot be stopped."
+    except errors.PEError as exc:
+        return StopOutcome.FAILED, f"The stop request failed. {explain(exc)}"
+    Job.objects.filter(pk=job.pk).update(
+        stopped_by=user, stopped_by_username=user.get_username(), stopped_at=timezone.now(), updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    log.info("job %s: stop requested by %s", job.pk, user.get_username())
+    refresh(job, client)
+    return StopOutcome.STOPPED, "Stop requested. PE interrupts the plan; tasks already running finish on their own."
+
+
+# -- sync_jobs ----------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    refreshed: int = 0
+    found: int = 0
+    not_submitted: int = 0
+    problems: list[str] | None = None
+
+    def problem(self, text: str) -> None:
+        self.problems = [*(self.problems or []), text]
+
+
+def sync(client: OrchestratorClient | None = None, now: datetime | None = None) -> SyncReport:
+    """Refresh every unfinished job and reconcile the unknown ones (manage.py sync_jobs)."""
+    client = client or orchestrator()
+    now = now or timezone.now()
+    report = SyncReport()
+    window = timedelta(seconds=settings.UNKNOWN_JOB_WINDOW)
+
+    # A request still "submitting" long after it left died with its process: treat as unknown.
+    stale = Job.objects.filter(state=State.SUBMITTING, created_at__lt=now - timedelta(minutes=5))
+    for job in stale:
+        _set_state(job, State.SUBMITTING, state=State.UNKNOWN, error_message="The request to PE was interrupted.")
+
+    for job in Job.objects.filter(state__in=REFRESHABLE).exclude(pe_job_id="").order_by("id").iterator():
+        result = refresh(job, client)
+        if result.problem:
+            report.problem(f"job {job.pk}: {result.problem}")
+        else:
+            report.refreshed += 1
+
+    unknown = {job.pk: job for job in Job.objects.filter(state=State.UNKNOWN).order_by("id")}
+    if unknown:
+        try:
+            matches = _find_in_pe(client, unknown, oldest=min(j.created_at for j in unknown.values()) - window)
+        except errors.PEError as exc:
+            report.problem(f"could not list PE plan jobs: {explain(exc)}")
+            return report
+        for job_id, job in unknown.items():
+            plan_job = matches.get(job_id)
+            if plan_job is not None:
+                found = {"state": State.PENDING, "pe_job_id": plan_job.name, "error_message": ""}
+                if _set_state(job, State.UNKNOWN, **found):
+                    _pull(job, client)
+                    report.found += 1
+            elif job.created_at < now - window:
+                message = "PE has no plan job for this request: the plan did not start."
+                finished = {"finished_at": now, "error_message": message}
+                if _set_state(job, State.UNKNOWN, state=State.NOT_SUBMITTED, **finished):
+                    report.not_submitted += 1
+    return report
+
+
+def _find_in_pe(client: OrchestratorClient, unknown: dict[int, Job], oldest: datetime) -> dict[int, PlanJob]:
+    """Walk GET /plan_jobs newest first until older than `oldest`, matching our userdata."""
+    found: dict[int, PlanJob] = {}
+    page_size, offset = 100, 0
+    for _ in range(settings.SYNC_MAX_PAGES):
+        page = client.list_plan_jobs(limit=page_size, offset=offset, order_by="timestamp", order="desc")
+        for plan_job in page.items:
+            ours = plan_job.userdata.get("orchestrator_web")
+            local_id = ours.get("job") if isinstance(ours, dict) else None
+            if isinstance(local_id, int) and local_id in unknown:
+                found[local_id] = plan_job
+        created = [p.created_timestamp for p in page.items if p.created_timestamp]
+        offset += page_size
+        if len(found) == len(unknown) or not page.items or offset >= page.total or (created and min(created) < oldest):
+            break
+    return found
