@@ -1,0 +1,219 @@
+"""/jobs/ and /jobs/export.csv: who sees what, filters, paging, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from .conftest import logged_in, make_job
+
+
+def job_ids(response) -> list[int]:  # type: ignore[no-untyped-def]
+    return [int(n) for n in re.findall(r'<td><a href="/jobs/(\d+)/">', response.content.decode())]
+
+
+@pytest.fixture
+def cast(alice: User, bob: User, outsider: User) -> dict[str, int]:
+    """One job each for alice, bob (alice's team mate) and oscar (outsider)."""
+    return {
+        "alice": make_job(alice).pk,
+        "bob": make_job(bob).pk,
+        "oscar": make_job(outsider).pk,
+    }
+
+
+# -- visibility -------------------------------------------------------------------------------
+
+
+def test_the_requester_sees_their_job_and_team_mates_jobs(client: Client, alice: User, cast: dict) -> None:
+    assert job_ids(logged_in(client, alice).get("/jobs/")) == [cast["bob"], cast["alice"]]
+
+
+def test_it_hides_other_peoples_jobs_from_an_outsider(client: Client, outsider: User, cast: dict) -> None:
+    assert job_ids(logged_in(client, outsider).get("/jobs/")) == [cast["oscar"]]
+
+
+def test_an_auditor_sees_everything(client: Client, auditor: User, cast: dict) -> None:
+    assert job_ids(logged_in(client, auditor).get("/jobs/")) == [cast["oscar"], cast["bob"], cast["alice"]]
+
+
+def test_a_group_that_is_not_a_team_shares_nothing(
+    client: Client, alice: User, bob: User, team: Group, cast: dict
+) -> None:
+    team.profile.is_team = False
+    team.profile.save()
+    assert job_ids(logged_in(client, alice).get("/jobs/")) == [cast["alice"]]
+
+
+@pytest.mark.parametrize("path", ["/jobs/{}/", "/jobs/{}/stop/", "/jobs/{}/run-again/"])
+def test_a_job_outside_ones_scope_is_404_everywhere(client: Client, outsider: User, cast: dict, path: str) -> None:
+    response = logged_in(client, outsider).get(path.format(cast["alice"]))
+    assert response.status_code == 404
+
+
+def test_a_job_outside_ones_scope_is_404_on_stop_posts_too(client: Client, outsider: User, cast: dict) -> None:
+    assert logged_in(client, outsider).post(f"/jobs/{cast['alice']}/stop/").status_code == 404
+
+
+def test_the_csv_holds_only_visible_jobs(client: Client, outsider: User, cast: dict) -> None:
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(logged_in(client, outsider).get("/jobs/export.csv").streaming_content).decode())
+        )
+    )
+    assert [row[0] for row in rows[1:]] == [str(cast["oscar"])]
+
+
+def test_history_needs_a_login(client: Client, db: None) -> None:
+    assert client.get("/jobs/").status_code == 302
+    assert client.get("/jobs/export.csv").status_code == 302
+
+
+# -- filters ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(alice: User, bob: User) -> dict[str, int]:
+    return {
+        "restart": make_job(
+            alice, plan_name="webapp::rolling_restart", state="running", description="Restart app tier"
+        ).pk,
+        "failed": make_job(bob, plan_name="db::failover", state="failure", params={"primary": "db01.example.net"}).pk,
+        "dev": make_job(alice, environment="development", created_at=datetime(2026, 1, 5, 12, tzinfo=UTC)).pk,
+        "old": make_job(bob, created_at=datetime(2025, 6, 1, 12, tzinfo=UTC), description="Quarterly check").pk,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"scope": "mine"}, ["dev", "restart"]),
+        ({"plan": "db::failover"}, ["failed"]),
+        ({"state": "running"}, ["restart"]),
+        ({"requested_by": "bob"}, ["old", "failed"]),
+        ({"environment": "development"}, ["dev"]),
+        ({"submitted_from": "2026-01-01", "submitted_to": "2026-01-31"}, ["dev"]),
+        ({"submitted_to": "2025-12-31"}, ["old"]),
+        ({"q": "app tier"}, ["restart"]),
+        ({"q": "DB01.example"}, ["failed"]),
+        ({"q": "quarterly", "requested_by": "bob"}, ["old"]),
+    ],
+)
+def test_each_filter_narrows_the_history(
+    client: Client, alice: User, history: dict, query: dict, expected: list
+) -> None:
+    response = logged_in(client, alice).get("/jobs/", query)
+    wanted = sorted((history[name] for name in expected), reverse=True)
+    assert job_ids(response) == wanted
+
+
+def test_the_team_filter_shows_team_members_jobs(client: Client, alice: User, team: Group, history: dict) -> None:
+    response = logged_in(client, alice).get("/jobs/", {"team": team.pk})
+    assert len(job_ids(response)) == 4
+
+
+def test_someone_elses_team_is_refused(client: Client, outsider: User, team: Group) -> None:
+    response = logged_in(client, outsider).get("/jobs/", {"team": team.pk})
+    assert "That team does not exist or is not yours." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"state": "exploded"}, "“exploded” is not a job state."),
+        ({"submitted_from": "yesterday"}, "Enter a valid date."),
+        ({"plan": "Not A Plan"}, "“Not A Plan” is not a plan name."),
+        ({"scope": "everyone"}, "“everyone” is not a choice here."),
+        ({"submitted_from": "2026-01-01", "submitted_to": "2025-01-01"}, "The end date is before the start date."),
+    ],
+)
+def test_bad_filters_are_reported_and_the_rest_applies(
+    client: Client, alice: User, history: dict, query: dict, message: str
+) -> None:
+    response = logged_in(client, alice).get("/jobs/", query | {"requested_by": "alice"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters were not understood" in page
+    assert message.replace("“", "&ldquo;") in page or message in page
+    assert job_ids(response) == sorted([history["dev"], history["restart"]], reverse=True)
+
+
+def test_filters_live_in_the_url_and_htmx_gets_just_the_table(client: Client, alice: User, history: dict) -> None:
+    response = logged_in(client, alice).get("/jobs/", {"state": "running"}, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="job-table"')
+    assert "export.csv?state=running" in content
+
+
+# -- paging --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_jobs(alice: User, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.JOBS_PER_PAGE = 5
+    for _ in range(12):
+        make_job(alice)
+
+
+def test_the_history_is_paged_newest_first(client: Client, alice: User, many_jobs: None) -> None:
+    first = job_ids(logged_in(client, alice).get("/jobs/"))
+    third = job_ids(client.get("/jobs/", {"page": "3"}))
+    assert len(first) == 5
+    assert first == sorted(first, reverse=True)
+    assert len(third) == 2
+    assert max(third) < min(first)
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 3), ("abc", 1), ("-1", 3)])
+def test_a_page_that_does_not_exist_says_so(
+    client: Client, alice: User, many_jobs: None, asked: str, shown: int
+) -> None:
+    page = logged_in(client, alice).get("/jobs/", {"page": asked}).content.decode()
+    assert f"There is no page “{asked}”; this is page {shown} of 3." in page
+
+
+def test_the_list_uses_a_fixed_number_of_queries(
+    client: Client, alice: User, history: dict, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    logged_in(client, alice)
+    for _ in range(30):
+        make_job(alice)
+    with django_assert_max_num_queries(8):
+        client.get("/jobs/", {"q": "x", "state": "success", "team": ""})
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def test_the_csv_follows_the_filters_and_escapes_values(client: Client, alice: User) -> None:
+    make_job(
+        alice,
+        description='=HYPERLINK("http://evil")',
+        params={"note": 'a, "quoted"\nline'},
+        sensitive_params=["api_key"],
+    )
+    make_job(alice, plan_name="canary")
+    response = logged_in(client, alice).get("/jobs/export.csv", {"plan": "facts::info"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="orchestrator_web-jobs.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["job", "pe_job", "plan"]
+    (row,) = rows[1:]
+    record = dict(zip(rows[0], row, strict=True))
+    assert record["description"] == '\'=HYPERLINK("http://evil")'
+    assert record["parameters"] == '{"note": "a, \\"quoted\\"\\nline"}'
+    assert record["sensitive_parameters"] == "api_key"
+
+
+def test_the_csv_uses_a_fixed_number_of_queries(client: Client, alice: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(25):
+        make_job(alice)
+    logged_in(client, alice)
+    with django_assert_max_num_queries(6):
+        b"".join(client.get("/jobs/export.csv").streaming_content)
