@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from orchestrator_web.jobs.services import sync
 
 from orchestrator_web.management.commands.seed_demo import DEMO_USERS
 from orchestrator_web.simulator import Simulator, StandIn
@@ -33,11 +39,24 @@ class Command(BaseCommand):
             f"stand-in orchestrator:  {stand_in.url}/orchestrator/v1",
             "logins (user / password):",
             *[f"  {login:<7} / {password:<12} {role}" for login, (password, _, role) in DEMO_USERS.items()],
-            "Stop with Ctrl-C.",
+            "sync_jobs runs every 5 seconds in the background. Stop with Ctrl-C.",
             "",
         ]
         self.stdout.write("\n".join(lines))
+        # What cron does in production: keep jobs nobody is watching up to date.
+        threading.Thread(target=_sync_forever, name="demo-sync-jobs", daemon=True).start()
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
             stand_in.stop()
+
+
+def _sync_forever(every: float = 5.0) -> None:
+    while True:
+        time.sleep(every)
+        try:
+            sync()
+        except Exception:
+            logging.getLogger(__name__).exception("demo: sync_jobs failed")
+        finally:
+            connection.close()
