@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from orchestrator_web.jobs.services import sync
-
 from orchestrator_web.management.commands.seed_demo import DEMO_USERS
 from orchestrator_web.simulator import Simulator, StandIn
 
