@@ -1,52 +1,89 @@
-"""The configured orchestrator client, built once per process from settings."""
+"""The configured PE clients: the service account's, built once per process from settings,
+and a person's own when they stored a personal token."""
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from django.conf import settings
 
 from orchestrator_web.pe.client import FileToken, OrchestratorClient, TokenSource
 from orchestrator_web.pe.errors import NotConfigured
+from orchestrator_web.pe.rbac import RbacClient
 
 _lock = threading.Lock()
-_clients: dict[tuple[object, ...], OrchestratorClient] = {}
+_clients: dict[tuple[object, ...], Any] = {}
 
 
-def _settings_key() -> tuple[object, ...]:
-    return (
-        settings.ORCHESTRATOR_URL,
+def _service_token() -> TokenSource | str:
+    if settings.ORCHESTRATOR_TOKEN_FILE:
+        return FileToken(settings.ORCHESTRATOR_TOKEN_FILE)
+    return settings.ORCHESTRATOR_TOKEN
+
+
+def _options() -> dict[str, Any]:
+    return {
+        "ca_cert": settings.ORCHESTRATOR_CA_CERT,
+        "timeout": settings.ORCHESTRATOR_TIMEOUT,
+        "connect_timeout": settings.ORCHESTRATOR_CONNECT_TIMEOUT,
+    }
+
+
+def _cached(kind: type, url: str, setting: str) -> Any:
+    key = (
+        kind,
+        url,
         settings.ORCHESTRATOR_TOKEN,
         settings.ORCHESTRATOR_TOKEN_FILE,
-        settings.ORCHESTRATOR_CA_CERT,
-        settings.ORCHESTRATOR_TIMEOUT,
-        settings.ORCHESTRATOR_CONNECT_TIMEOUT,
+        *_options().values(),
     )
-
-
-def orchestrator() -> OrchestratorClient:
-    """The client for the service account (ORCHESTRATOR_TOKEN or ORCHESTRATOR_TOKEN_FILE).
-
-    Raises NotConfigured when ORCHESTRATOR_URL is not set.
-    """
-    key = _settings_key()
     with _lock:
         client = _clients.get(key)
         if client is None:
-            token: TokenSource | str = (
-                FileToken(settings.ORCHESTRATOR_TOKEN_FILE)
-                if settings.ORCHESTRATOR_TOKEN_FILE
-                else settings.ORCHESTRATOR_TOKEN
-            )
-            if not settings.ORCHESTRATOR_URL:
-                raise NotConfigured("ORCHESTRATOR_URL is not set")
-            client = OrchestratorClient(
-                settings.ORCHESTRATOR_URL,
-                token,
-                ca_cert=settings.ORCHESTRATOR_CA_CERT,
-                timeout=settings.ORCHESTRATOR_TIMEOUT,
-                connect_timeout=settings.ORCHESTRATOR_CONNECT_TIMEOUT,
-            )
-            _clients.clear()  # settings changed (tests); drop clients built from old ones
+            if not url:
+                raise NotConfigured(f"{setting} is not set")
+            client = kind(url, _service_token(), **_options())
+            # Settings changed (tests): drop clients built from the old ones.
+            for old in [k for k in _clients if k[0] is kind]:
+                del _clients[old]
             _clients[key] = client
         return client
+
+
+def orchestrator() -> OrchestratorClient:
+    """The orchestrator client for the service account. Raises NotConfigured when
+    ORCHESTRATOR_URL is not set."""
+    return _cached(OrchestratorClient, settings.ORCHESTRATOR_URL, "ORCHESTRATOR_URL")
+
+
+def rbac() -> RbacClient:
+    """The RBAC client for the service account (RBAC_URL)."""
+    return _cached(RbacClient, settings.RBAC_URL, "RBAC_URL")
+
+
+def rbac_with(token: str) -> RbacClient:
+    """An RBAC client using someone's own token (to check it), or none (to get one)."""
+    if not settings.RBAC_URL:
+        raise NotConfigured("RBAC_URL is not set")
+    return RbacClient(settings.RBAC_URL, token, **_options())
+
+
+def orchestrator_for(user: Any) -> tuple[OrchestratorClient, bool]:
+    """The client for `user`'s launches and stops, and whether it uses their own token.
+
+    A stored personal token is used, so PE records them as owner and applies its own RBAC;
+    otherwise the service account's. A stored token that can no longer be decrypted is an
+    error, never a silent fallback to the service account.
+    """
+    from orchestrator_web.accounts.models import PersonalToken
+
+    record = PersonalToken.objects.filter(user=user).first() if user.is_authenticated else None
+    if record is None:
+        return orchestrator(), False
+    token = record.token()
+    if token is None:
+        raise NotConfigured("your stored PE token can no longer be read; store it again on your profile page")
+    if not settings.ORCHESTRATOR_URL:
+        raise NotConfigured("ORCHESTRATOR_URL is not set")
+    return OrchestratorClient(settings.ORCHESTRATOR_URL, token, **_options()), True

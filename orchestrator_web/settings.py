@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestrator_web import env
+from orchestrator_web.pe.rbac import default_rbac_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "orchestrator_web.rbac",
     "orchestrator_web.plans",
     "orchestrator_web.jobs",
+    "orchestrator_web.audit",
+    "orchestrator_web.accounts",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -49,7 +53,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins per account and locks it for a while (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "orchestrator_web.urls"
 WSGI_APPLICATION = "orchestrator_web.wsgi.application"
@@ -113,6 +131,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", T
 SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", False)
 # The preload list is for public domains; an internal console opts in with the variable above.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Failed logins lock the account (AXES_LOCKOUT_PARAMETERS below), wherever they come from.
+# Locking by address as well would lock out a whole office behind one NAT.
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
 SESSION_COOKIE_SECURE = env.boolean("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env.boolean("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
@@ -137,6 +158,11 @@ ORCHESTRATOR_CA_CERT = env.readable_file("ORCHESTRATOR_CA_CERT")
 ORCHESTRATOR_TIMEOUT = env.positive_float("ORCHESTRATOR_TIMEOUT", 30.0)
 ORCHESTRATOR_CONNECT_TIMEOUT = env.positive_float("ORCHESTRATOR_CONNECT_TIMEOUT", 5.0)
 ORCHESTRATOR_ENVIRONMENTS = env.environments("ORCHESTRATOR_ENVIRONMENTS", ["production"])
+# The RBAC API; PE serves it on the console host, port 4433.
+RBAC_URL = env.service_url("RBAC_URL", default_rbac_url(ORCHESTRATOR_URL))
+# Encrypts personal PE tokens at rest. Set it apart from SECRET_KEY so that rotating one does
+# not lose the other; if it changes, stored tokens must be entered again.
+TOKEN_ENCRYPTION_KEY = env.string("TOKEN_ENCRYPTION_KEY") or SECRET_KEY
 # Seconds the plan catalogue and plan metadata are cached; the catalogue's Refresh bypasses it.
 PLAN_CACHE_SECONDS = env.integer("PLAN_CACHE_SECONDS", 60, minimum=0)
 # Seconds a reviewed launch stays valid before "Run plan" asks for a new review.

@@ -52,6 +52,9 @@ class Job(models.Model):
     # Lower-cased description and parameter values (never sensitive ones) for free-text search.
     search_text = models.TextField(blank=True, editable=False)
 
+    # Sent with the requester's own PE token (PE then records them as owner), or the service account's.
+    personal_token = models.BooleanField(default=False)
+
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTING)
     pe_job_id = models.CharField("PE job id", max_length=20, blank=True)
     error_kind = models.CharField(max_length=200, blank=True)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from orchestrator_web.connection import orchestrator
+from orchestrator_web.connection import orchestrator, orchestrator_for
 from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job, JobEvent, State
 from orchestrator_web.pe import errors
@@ -121,12 +121,12 @@ def stop(job: Job, user: AbstractBaseUser, client: OrchestratorClient | None = N
         if job.state == State.UNKNOWN:
             return StopOutcome.NOT_STARTED, "PE has not confirmed this job started, so it cannot be stopped yet."
         return StopOutcome.NOT_STARTED, "This job never started in PE; there is nothing to stop."
-    client = client or orchestrator()
     refresh(job, client)
     if job.is_terminal:
         return StopOutcome.ALREADY_FINISHED, f"The job had already finished ({job.get_state_display().lower()})."
     try:
-        client.stop_plan(job.pe_job_id)
+        # The stopper's own token when they stored one, so PE records who stopped it.
+        (client or orchestrator_for(user)[0]).stop_plan(job.pe_job_id)
     except errors.UnknownJob:
         return StopOutcome.FAILED, f"PE no longer knows plan job {job.pe_job_id}; it cannot be stopped."
     except errors.PEError as exc:

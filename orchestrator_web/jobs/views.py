@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
 from orchestrator_web.jobs import services
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.rbac import access
@@ -131,13 +132,15 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_stop(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access.get_job_for_user(request.user, job_id)
     if not access.can_stop(request.user, job):
-        raise PermissionDenied("Only the person who ran this job, or someone who may stop any job, can stop it.")
+        message = "Only the person who ran this job, or someone who may stop any job, can stop it."
+        access.deny(request, message, f"job {job.pk}")
     if request.method == "GET":
         if job.is_terminal:
             messages.info(request, f"The job has already finished ({job.get_state_display().lower()}).")
             return redirect(job)
         return render(request, "jobs/stop.html", {"job": job})
     outcome, message = services.stop(job, request.user)
+    record(Action.STOP, f"job {job.pk}", request=request, outcome=outcome, message=message, pe_job=job.pe_job_id)
     level = messages.SUCCESS if outcome == services.StopOutcome.STOPPED else messages.INFO
     if outcome == services.StopOutcome.FAILED:
         level = messages.ERROR

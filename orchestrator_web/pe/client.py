@@ -149,13 +149,17 @@ def _worth_retrying(exc: requests.RequestException) -> bool:
     )
 
 
-class OrchestratorClient:
-    """The orchestrator API as Python calls.
+class ServiceClient:
+    """What every PE API client shares: one requests.Session, the token header, timeouts,
+    verified TLS, the error family and the retry rule.
 
     Every call has a connect and a read timeout. TLS is always verified, against
     `ca_cert` (the PE CA bundle) when given, otherwise the system store. POSTs are never
     retried; GETs are retried `get_retries` times when the connection fails.
     """
+
+    prefix = ""
+    service = "PE"
 
     def __init__(
         self,
@@ -180,19 +184,27 @@ class OrchestratorClient:
 
     def __repr__(self) -> str:
         # Never let the token end up in a log line through repr().
-        return f"<OrchestratorClient {self.base_url}>"
+        return f"<{type(self).__name__} {self.base_url}>"
 
     # -- transport ---------------------------------------------------------------------
 
     def _token_header(self) -> dict[str, str]:
         token = self._token()
         if not token:
-            raise NotConfigured("no orchestrator token is configured")
+            raise NotConfigured(f"no {self.service} token is configured")
         return {"X-Authentication": token}
 
-    def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None) -> Any:
-        url = f"{self.base_url}{API_PREFIX}{path}"
-        headers = self._token_header()
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        authenticate: bool = True,
+    ) -> Any:
+        url = f"{self.base_url}{self.prefix}{path}"
+        headers = self._token_header() if authenticate else {}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -220,8 +232,7 @@ class OrchestratorClient:
             return self._parse(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    @staticmethod
-    def _parse(response: requests.Response) -> Any:
+    def _parse(self, response: requests.Response) -> Any:
         status = response.status_code
         try:
             body = response.json()
@@ -230,21 +241,21 @@ class OrchestratorClient:
         if 200 <= status < 300:
             if body is None:
                 raise UnexpectedResponse(
-                    f"the orchestrator answered HTTP {status} with a body that is not JSON", status
+                    f"the {self.service} answered HTTP {status} with a body that is not JSON", status
                 )
             return body
         if status >= 500:
-            raise OutcomeUnknown(f"the orchestrator answered HTTP {status} (server error)", status)
+            raise OutcomeUnknown(f"the {self.service} answered HTTP {status} (server error)", status)
         if isinstance(body, dict) and isinstance(body.get("kind"), str):
             msg = body.get("msg") if isinstance(body.get("msg"), str) else ""
             details = body.get("details") if isinstance(body.get("details"), dict) else {}
             raise api_error(status, body["kind"], msg, details)
-        raise UnexpectedResponse(f"the orchestrator answered HTTP {status} without an error description", status)
+        raise UnexpectedResponse(f"the {self.service} answered HTTP {status} without an error description", status)
 
-    def _command(self, path: str, body: dict[str, Any]) -> str:
+    def _command(self, path: str, body: dict[str, Any], *, authenticate: bool = True) -> str:
         """POST a command whose success answer is `{"name": "<id>"}` (202)."""
         try:
-            data = self._request("POST", path, body=body)
+            data = self._request("POST", path, body=body, authenticate=authenticate)
         except UnexpectedResponse as exc:
             if exc.status is not None and 200 <= exc.status < 300:
                 # PE took the command; only its answer is unreadable.
@@ -256,6 +267,13 @@ class OrchestratorClient:
         if not isinstance(name, str) or not JOB_ID.match(name):
             raise OutcomeUnknown("the orchestrator accepted the command but returned no job name")
         return name
+
+
+class OrchestratorClient(ServiceClient):
+    """The orchestrator API (`/orchestrator/v1`) as Python calls."""
+
+    prefix = API_PREFIX
+    service = "orchestrator"
 
     # -- section 3: plan catalogue -----------------------------------------------------
 

@@ -19,7 +19,7 @@ FINISHED_STATES = ("success", "failure")
 _MISSING = object()
 
 
-class _Reader:
+class JsonReader:
     """Reads keys from one JSON object, naming the path of whatever is wrong."""
 
     def __init__(self, data: Any, where: str) -> None:
@@ -55,8 +55,8 @@ class _Reader:
         except ValueError:
             raise UnexpectedResponse(f"{self.where}.{key}: not an ISO-8601 timestamp") from None
 
-    def child(self, key: str, *, required: bool = True) -> _Reader:
-        return _Reader(self.get(key, dict, required=required, default={}), f"{self.where}.{key}")
+    def child(self, key: str, *, required: bool = True) -> JsonReader:
+        return JsonReader(self.get(key, dict, required=required, default={}), f"{self.where}.{key}")
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -70,7 +70,7 @@ class Environment:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "environment") -> Environment:
-        r = _Reader(data, where)
+        r = JsonReader(data, where)
         return cls(name=r.get("name", str), code_id=r.get("code_id", str, required=False))
 
 
@@ -88,10 +88,10 @@ class PlanList:
 
     @classmethod
     def from_json(cls, data: Any) -> PlanList:
-        r = _Reader(data, "plans")
+        r = JsonReader(data, "plans")
         items = []
         for i, raw in enumerate(r.get("items", list)):
-            item = _Reader(raw, f"plans.items[{i}]")
+            item = JsonReader(raw, f"plans.items[{i}]")
             items.append(
                 PlanSummary(
                     name=item.get("name", str),
@@ -127,11 +127,11 @@ class Plan:
 
     @classmethod
     def from_json(cls, data: Any) -> Plan:
-        r = _Reader(data, "plan")
+        r = JsonReader(data, "plan")
         metadata = r.child("metadata", required=False)
         parameters: dict[str, Parameter] = {}
         for name, raw in metadata.get("parameters", dict, required=False, default={}).items():
-            p = _Reader(raw, f"plan.metadata.parameters.{name}")
+            p = JsonReader(raw, f"plan.metadata.parameters.{name}")
             type_ = p.get("type", str, required=False, default="Any")
             default = p.get("default_value", (str, int, float, bool, list, dict), required=False)
             if default is not None and not isinstance(default, str):
@@ -163,7 +163,7 @@ class Owner:
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> Owner:
-        r = _Reader(data, where)
+        r = JsonReader(data, where)
         return cls(
             login=r.get("login", str),
             id=r.get("id", str, required=False, default=""),
@@ -196,7 +196,7 @@ class PlanJob:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "plan_job") -> PlanJob:
-        r = _Reader(data, where)
+        r = JsonReader(data, where)
         state = r.get("state", str)
         if state not in PLAN_JOB_STATES:
             raise UnexpectedResponse(f"{where}.state: unknown state {state!r}")
@@ -232,7 +232,7 @@ class PlanJobPage:
 
     @classmethod
     def from_json(cls, data: Any) -> PlanJobPage:
-        r = _Reader(data, "plan_jobs")
+        r = JsonReader(data, "plan_jobs")
         items = [PlanJob.from_json(item, f"plan_jobs.items[{i}]") for i, item in enumerate(r.get("items", list))]
         pagination = r.child("pagination")
         return cls(
@@ -253,7 +253,7 @@ class Event:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "event") -> Event:
-        r = _Reader(data, where)
+        r = JsonReader(data, where)
         return cls(
             id=r.string_id("id"),
             type=r.get("type", str),
@@ -270,7 +270,7 @@ class EventPage:
 
     @classmethod
     def from_json(cls, data: Any) -> EventPage:
-        r = _Reader(data, "events")
+        r = JsonReader(data, "events")
         items = [Event.from_json(item, f"events.items[{i}]") for i, item in enumerate(r.get("items", list))]
         next_events = r.get("next-events", dict, required=False)
         next_start = None

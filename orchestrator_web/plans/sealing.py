@@ -7,13 +7,13 @@ from SECRET_KEY, bound to the person and the plan, and valid for REVIEW_MAX_AGE 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+from orchestrator_web.crypto import fernet
 
 
 class ReviewExpired(Exception):
@@ -21,8 +21,7 @@ class ReviewExpired(Exception):
 
 
 def _fernet() -> Fernet:
-    digest = hashlib.sha256(b"orchestrator_web.plans.review\0" + settings.SECRET_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    return fernet(settings.SECRET_KEY, "plans.review")
 
 
 def seal(data: dict[str, Any], *, user_id: int, plan_name: str) -> str:

@@ -8,9 +8,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from orchestrator_web.connection import orchestrator
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
+from orchestrator_web.connection import orchestrator_for
 from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.jobs.services import search_text, timeline_entry
@@ -35,7 +38,9 @@ def preview_body(launch: Launch, username: str, job_id: int | str = "(given when
     return body
 
 
-def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) -> tuple[Job, bool]:
+def submit(
+    user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID, request: HttpRequest | None = None
+) -> tuple[Job, bool]:
     """Record the attempt, send it, record what happened. Returns (job, sent).
 
     The same `submission_key` twice (a double click, a re-posted review) returns the job of
@@ -65,8 +70,10 @@ def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) ->
         return Job.objects.get(submission_key=submission_key, requested_by=user), False
 
     userdata = {**launch.userdata, "orchestrator_web": {"job": job.pk, "requested_by": username}}
+    personal = False
     try:
-        job.pe_job_id = orchestrator().run_plan(
+        client, personal = orchestrator_for(user)
+        job.pe_job_id = client.run_plan(
             launch.plan_name,
             launch.params,
             environment=launch.environment,
@@ -77,6 +84,11 @@ def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) ->
         job.state = State.PENDING
     except (errors.Unreachable, errors.NotConfigured) as exc:
         job.state, job.error_message = State.NOT_SUBMITTED, explain(exc)
+    except errors.AuthenticationError as exc:
+        message = explain(exc)
+        if personal:
+            message = f"{message.replace('the token', 'your personal PE token')} Renew it on your profile page."
+        job.state, job.error_kind, job.error_message = State.REJECTED, exc.kind, message
     except errors.APIError as exc:
         job.state, job.error_kind, job.error_message = State.REJECTED, exc.kind, explain(exc)
     except errors.UnexpectedResponse as exc:
@@ -93,8 +105,19 @@ def submit(user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID) ->
     if job.state in (State.NOT_SUBMITTED, State.REJECTED):
         job.finished_at = timezone.now()
     job.timeline = [*job.timeline, timeline_entry(job.state)]
-    job.save(
-        update_fields=["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "updated_at"]
+    job.personal_token = personal
+    fields = ["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "personal_token"]
+    job.save(update_fields=[*fields, "updated_at"])
+    record(
+        Action.LAUNCH,
+        f"job {job.pk}",
+        actor=user,
+        request=request,
+        plan=job.plan_name,
+        environment=job.environment,
+        state=job.state,
+        pe_job=job.pe_job_id,
+        personal_token=personal,
     )
     log.info(
         "job %s: %s in %s by %s -> %s %s", job.pk, job.plan_name, job.environment, username, job.state, job.pe_job_id

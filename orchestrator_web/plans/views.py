@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -21,6 +20,7 @@ from orchestrator_web.plans.forms import Launch, LaunchForm, initial_from_job
 from orchestrator_web.plans.sealing import ReviewExpired, seal, unseal
 from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
+from orchestrator_web.rbac.access import deny
 from orchestrator_web.rbac.models import PLAN_NAME
 
 
@@ -66,12 +66,12 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
     _plan_or_404(plan_name)
     allowed = access.runnable_environments(request.user, plan_name, settings.ORCHESTRATOR_ENVIRONMENTS)
     if not allowed:
-        raise PermissionDenied(f"You may not run {plan_name}.")
+        deny(request, f"You may not run {plan_name}.", plan_name)
     source = request.POST if request.method == "POST" else request.GET
     environment = source.get("environment") or allowed[0]
     if environment not in allowed:
         if environment in settings.ORCHESTRATOR_ENVIRONMENTS:
-            raise PermissionDenied(f"You may not run {plan_name} in {environment}.")
+            deny(request, f"You may not run {plan_name} in {environment}.", plan_name)
         messages.error(request, f"There is no environment called {environment!r} here.")
         environment = allowed[0]
 
@@ -166,8 +166,8 @@ def _run(request: HttpRequest, plan_name: str, allowed: list[str]) -> HttpRespon
     launch = Launch(**data["launch"])
     # Permissions are checked again: they may have changed since the review.
     if launch.environment not in allowed:
-        raise PermissionDenied(f"You may not run {plan_name} in {launch.environment}.")
-    job, sent = submit(request.user, launch, uuid.UUID(data["key"]))
+        deny(request, f"You may not run {plan_name} in {launch.environment}.", plan_name)
+    job, sent = submit(request.user, launch, uuid.UUID(data["key"]), request)
     if not sent:
         messages.info(request, "This launch was already submitted; here is its job. Nothing was sent twice.")
     return redirect(job)

@@ -6,12 +6,17 @@ Views call these on every request; templates only hide what these would refuse.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NoReturn
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.rbac.models import PlanGrant
 
@@ -81,3 +86,9 @@ def can_stop(user: User, job: Job) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return job.requested_by_id == user.pk or user.is_superuser or user.has_perm("jobs.stop_any_job")
+
+
+def deny(request: HttpRequest, message: str, target: str) -> NoReturn:
+    """Refuse with 403, and keep the attempt in the audit trail."""
+    record(Action.DENIED, target, request=request, path=request.path, method=request.method, reason=message)
+    raise PermissionDenied(message)

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, User
+from django.http import HttpRequest
 
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
 from orchestrator_web.rbac.models import GroupProfile, PlanGrant
-
-
-class PlanGrantInline(admin.TabularInline):
-    model = PlanGrant
-    extra = 1
-    fields = ["plan", "environments"]
 
 
 class GroupProfileInline(admin.StackedInline):
@@ -19,21 +19,102 @@ class GroupProfileInline(admin.StackedInline):
     verbose_name_plural = "orchestrator_web"
 
 
+class PlanGrantInline(admin.TabularInline):
+    model = PlanGrant
+    extra = 1
+    fields = ["plan", "environments"]
+
+
+def grants_of(group: Group) -> set[str]:
+    return {str(grant) for grant in PlanGrant.objects.filter(group=group)}
+
+
+def is_team(group: Group) -> bool:
+    return GroupProfile.objects.filter(group=group, is_team=True).exists()
+
+
 admin.site.unregister(Group)
+admin.site.unregister(User)
 
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
     inlines = [GroupProfileInline, PlanGrantInline]
-    list_display = ["name", "is_team", "grant_list"]
+    list_display = ["name", "team", "grant_list"]
 
     @admin.display(description="Team", boolean=True)
-    def is_team(self, group: Group) -> bool:
+    def team(self, group: Group) -> bool:
         return hasattr(group, "profile") and group.profile.is_team
 
     @admin.display(description="Plan grants")
     def grant_list(self, group: Group) -> str:
         return ", ".join(str(grant) for grant in group.plan_grants.all()) or "—"
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("profile").prefetch_related("plan_grants")
+
+    # -- the audit trail: what changed, compared before and after the save ----------------
+
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
+        request._audit_before = (grants_of(obj), is_team(obj)) if change else (set(), False)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+        if not change:
+            record(Action.GROUP_CREATED, obj.name, request=request)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        grants_before, team_before = request._audit_before  # type: ignore[attr-defined]
+        grants_after = grants_of(group)
+        for grant in sorted(grants_after - grants_before):
+            record(Action.GRANT_ADDED, group.name, request=request, grant=grant, source="admin")
+        for grant in sorted(grants_before - grants_after):
+            record(Action.GRANT_REMOVED, group.name, request=request, grant=grant, source="admin")
+        if is_team(group) != team_before:
+            record(Action.GROUP_CHANGED, group.name, request=request, team=is_team(group), source="admin")
+
+    def delete_model(self, request: HttpRequest, obj: Group) -> None:
+        record(Action.GROUP_DELETED, obj.name, request=request, grants=sorted(grants_of(obj)), source="admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for group in queryset:
+            record(Action.GROUP_DELETED, group.name, request=request, grants=sorted(grants_of(group)), source="admin")
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        before = set(obj.groups.values_list("name", flat=True)) if change and obj.pk else set()
+        request._audit_groups_before = before  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before = request._audit_groups_before  # type: ignore[attr-defined]
+        after = set(user.groups.values_list("name", flat=True))
+        for name in sorted(after - before):
+            record(Action.MEMBER_ADDED, name, request=request, user=user.get_username(), source="admin")
+        for name in sorted(before - after):
+            record(Action.MEMBER_REMOVED, name, request=request, user=user.get_username(), source="admin")
+
+
+@admin.register(PlanGrant)
+class PlanGrantAdmin(admin.ModelAdmin):
+    """Grants listed across groups; they are edited on their group."""
+
+    list_display = ["group", "plan", "environments"]
+    list_filter = ["group", "plan"]
+    search_fields = ["plan", "group__name", "environments"]
+    list_select_related = ["group"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -18,11 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .state import PEFailure, Simulator, User, validation_error
+from .state import PEFailure, Simulator, validation_error
 
 log = logging.getLogger("orchestrator_web.simulator")
 
 PREFIX = "/orchestrator/v1"
+RBAC_PREFIX = "/rbac-api"
 MAX_BODY = 1024 * 1024
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -80,7 +81,7 @@ class FaultInjector:
         return None
 
 
-Route = tuple[str, re.Pattern[str], Callable[..., dict[str, Any]]]
+Route = tuple[str, str, Callable[..., Any], int, bool]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -105,31 +106,46 @@ class Handler(BaseHTTPRequestHandler):
 
     def _routes(self) -> list[Route]:
         sim = self.server.sim
+        o, r = PREFIX, RBAC_PREFIX
+        # (method, full path, handler(user, query, body, **path parts), success status, needs a token)
         return [
-            ("GET", re.compile(r"/plans"), lambda user, q, b: sim.list_plans(user, self._base(), q.get("environment"))),
+            ("GET", o + r"/plans", lambda u, q, b: sim.list_plans(u, self._base(), q.get("environment")), 200, True),
             (
                 "GET",
-                re.compile(r"/plans/(?P<module>[^/]+)/(?P<plan>[^/]+)"),
-                lambda user, q, b, module, plan: sim.get_plan(user, self._base(), module, plan, q.get("environment")),
+                o + r"/plans/(?P<module>[^/]+)/(?P<plan>[^/]+)",
+                lambda u, q, b, module, plan: sim.get_plan(u, self._base(), module, plan, q.get("environment")),
+                200,
+                True,
             ),
-            ("POST", re.compile(r"/command/plan_run"), lambda user, q, b: sim.plan_run(user, b)),
-            ("POST", re.compile(r"/command/stop_plan"), lambda user, q, b: sim.stop_plan(user, b)),
-            ("GET", re.compile(r"/plan_jobs"), lambda user, q, b: sim.list_plan_jobs(self._base(), q)),
+            ("POST", o + r"/command/plan_run", lambda u, q, b: sim.plan_run(u, b), 202, True),
+            ("POST", o + r"/command/stop_plan", lambda u, q, b: sim.stop_plan(u, b), 202, True),
+            ("GET", o + r"/plan_jobs", lambda u, q, b: sim.list_plan_jobs(self._base(), q), 200, True),
             (
                 "GET",
-                re.compile(r"/plan_jobs/(?P<job>[^/]+)"),
-                lambda user, q, b, job: sim.get_plan_job(self._base(), job),
+                o + r"/plan_jobs/(?P<job>[^/]+)",
+                lambda u, q, b, job: sim.get_plan_job(self._base(), job),
+                200,
+                True,
             ),
             (
                 "GET",
-                re.compile(r"/plan_jobs/(?P<job>[^/]+)/events"),
-                lambda user, q, b, job: sim.get_events(self._base(), job, q.get("start")),
+                o + r"/plan_jobs/(?P<job>[^/]+)/events",
+                lambda u, q, b, job: sim.get_events(self._base(), job, q.get("start")),
+                200,
+                True,
             ),
             (
                 "GET",
-                re.compile(r"/plan_jobs/(?P<job>[^/]+)/event/(?P<event>[^/]+)"),
-                lambda user, q, b, job, event: sim.get_event(job, event),
+                o + r"/plan_jobs/(?P<job>[^/]+)/event/(?P<event>[^/]+)",
+                lambda u, q, b, job, event: sim.get_event(job, event),
+                200,
+                True,
             ),
+            ("GET", r + r"/v1/roles", lambda u, q, b: sim.rbac_roles(u), 200, True),
+            ("GET", r + r"/v1/users", lambda u, q, b: sim.rbac_users(u), 200, True),
+            ("GET", r + r"/v1/users/current", lambda u, q, b: sim.rbac_subject(u), 200, True),
+            ("GET", r + r"/v1/groups", lambda u, q, b: sim.rbac_groups(u), 200, True),
+            ("POST", r + r"/v1/auth/token", lambda u, q, b: sim.rbac_auth_token(b), 200, False),
         ]
 
     def _base(self) -> str:
@@ -170,38 +186,38 @@ class Handler(BaseHTTPRequestHandler):
         sim = self.server.sim
         login: str | None = None
         try:
-            user = sim.authenticate(self.headers.get("X-Authentication") or query_token(raw_query))
-            login = user.login
-            status, answer = self._route(method, path, user, query, body)
+            handler, groups, success, needs_token = self._route(method, path)
+            user = None
+            if needs_token:
+                user = sim.authenticate(self.headers.get("X-Authentication") or query_token(raw_query))
+                login = user.login
+            if method == "POST" and body is _NO_BODY:
+                raise validation_error("A JSON request body is required", field="body")
+            status, answer = success, handler(user, query, body, **groups)
         except PEFailure as failure:
             status, answer = failure.status, failure.body
         finally:
-            sim.record(method, path, {k: v for k, v in raw_query.items() if k != "token"}, body, login)
+            sim.record(method, path, {k: v for k, v in raw_query.items() if k != "token"}, _redacted(body), login)
 
         if fault:
             self._misbehave(fault, (status, answer))
             return
         self._send(status, answer)
 
-    def _route(self, method: str, path: str, user: User, query: dict[str, str], body: Any) -> tuple[int, Any]:
-        if not path.startswith(PREFIX + "/"):
-            raise PEFailure(404, "puppetlabs.orchestrator/not-found", f"No route for {path}", {})
-        rest = path[len(PREFIX) :]
+    def _route(self, method: str, path: str) -> tuple[Callable[..., Any], dict[str, str], int, bool]:
+        namespace = "puppetlabs.rbac" if path.startswith(RBAC_PREFIX + "/") else "puppetlabs.orchestrator"
         allowed = False
-        for route_method, pattern, handler in self._routes():
-            match = pattern.fullmatch(rest)
+        for route_method, pattern, handler, success, needs_token in self._routes():
+            match = re.fullmatch(pattern, path)
             if match is None:
                 continue
             if route_method != method:
                 allowed = True
                 continue
-            if method == "POST" and body is _NO_BODY:
-                raise validation_error("A JSON request body is required", field="body")
-            answer = handler(user, query, body, **match.groupdict())
-            return (202 if method == "POST" else 200), answer
+            return handler, match.groupdict(), success, needs_token
         if allowed:
-            raise PEFailure(405, "puppetlabs.orchestrator/method-not-allowed", f"{method} is not allowed on {path}", {})
-        raise PEFailure(404, "puppetlabs.orchestrator/not-found", f"No route for {path}", {})
+            raise PEFailure(405, f"{namespace}/method-not-allowed", f"{method} is not allowed on {path}", {})
+        raise PEFailure(404, f"{namespace}/not-found", f"No route for {path}", {})
 
     def _read_body(self, method: str) -> Any:
         if method not in ("POST", "PUT"):
@@ -265,6 +281,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 _NO_BODY: Any = object()
+
+
+def _redacted(body: Any) -> Any:
+    """What the stand-in remembers of a body: never a password."""
+    if isinstance(body, dict) and "password" in body:
+        return {**body, "password": "********"}
+    return None if body is _NO_BODY else body
 
 
 def query_token(query: dict[str, list[str]]) -> str | None:

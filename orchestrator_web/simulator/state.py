@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -118,6 +119,7 @@ class Token:
     login: str
     expires: float | None = None
     revoked: bool = False
+    label: str = ""
 
 
 class Rbac:
@@ -127,6 +129,7 @@ class Rbac:
         self.users = {u["login"]: _user(u) for u in data.get("users", [])}
         self.groups: list[dict[str, Any]] = data.get("groups", [])
         self.roles: list[dict[str, Any]] = data.get("roles", [])
+        self.passwords: dict[str, str] = data.get("passwords", {})
         self.tokens = {
             t["token"]: Token(
                 t["token"], t["login"], parse_iso(t["expires"]) if t.get("expires") else None, t.get("revoked", False)
@@ -326,6 +329,70 @@ class Simulator:
     def authenticate(self, token: str | None) -> User:
         with self.lock:
             return self.rbac.authenticate(token, self.clock())
+
+    # -- section 5.4: the RBAC API -----------------------------------------------------
+
+    def _may_read_rbac(self, user: User) -> None:
+        if not user.is_superuser and ("users", "view", "*") not in self.rbac.permissions(user):
+            raise PEFailure(403, "puppetlabs.rbac/permission-denied", f"{user.login} may not view users and roles", {})
+
+    def rbac_roles(self, user: User) -> list[dict[str, Any]]:
+        with self.lock:
+            self._may_read_rbac(user)
+            return copy.deepcopy(self.rbac.roles)
+
+    def rbac_users(self, user: User) -> list[dict[str, Any]]:
+        with self.lock:
+            self._may_read_rbac(user)
+            return [u.subject(self.rbac) for u in self.rbac.users.values()]
+
+    def rbac_groups(self, user: User) -> list[dict[str, Any]]:
+        with self.lock:
+            self._may_read_rbac(user)
+            return [
+                {
+                    "id": g["id"],
+                    "login": g["login"],
+                    "display_name": g.get("display_name", ""),
+                    "role_ids": [r["id"] for r in self.rbac.roles if g["id"] in r.get("group_ids", [])],
+                    "user_ids": list(g.get("user_ids", [])),
+                    "is_group": True,
+                    "is_remote": True,
+                    "is_superuser": False,
+                }
+                for g in self.rbac.groups
+            ]
+
+    def rbac_subject(self, user: User) -> dict[str, Any]:
+        with self.lock:
+            return user.subject(self.rbac)
+
+    def rbac_auth_token(self, body: Any) -> dict[str, Any]:
+        """Section 1.3: a token for login and password; no authentication needed."""
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("login"), str)
+            or not isinstance(body.get("password"), str)
+        ):
+            raise PEFailure(400, "puppetlabs.rbac/malformed-request", "login and password are required", {})
+        lifetime = _lifetime(body.get("lifetime", "1h"))
+        label = body.get("label", "")
+        if not isinstance(label, str) or len(label) > 200 or "," in label:
+            raise PEFailure(400, "puppetlabs.rbac/malformed-request", "label: at most 200 characters, no commas", {})
+        with self.lock:
+            login = body["login"]
+            user = self.rbac.users.get(login)
+            if user is None or self.rbac.passwords.get(login) != body["password"]:
+                raise PEFailure(
+                    401, "puppetlabs.rbac/authentication-failed", "The username or password is incorrect.", {}
+                )
+            if user.is_revoked:
+                raise PEFailure(401, "puppetlabs.rbac/user-revoked", f"The user {login} has been revoked.", {})
+            if label and any(t.login == login and t.label == label for t in self.rbac.tokens.values()):
+                raise PEFailure(409, "puppetlabs.rbac/conflict", f"A token labelled {label!r} already exists", {})
+            value = secrets.token_urlsafe(32)
+            self.rbac.tokens[value] = Token(value, login, self.clock() + lifetime, label=label)
+            return {"token": value}
 
     # -- section 3: plans -----------------------------------------------------------
 
@@ -675,6 +742,17 @@ class Simulator:
                     {"job": job_id, "event": event_id},
                 )
             raise PEFailure(404, "puppetlabs.orchestrator/unknown-job", f"No event with id {event_id}", {})
+
+
+def _lifetime(value: Any) -> float:
+    """`12h`, `30d`, `1y` or a bare number of seconds; 0 means about ten years (section 1.3)."""
+    units = {"y": 365 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+    text = str(value)
+    match = re.fullmatch(r"(\d+)([ydhms]?)", text)
+    if isinstance(value, bool) or match is None:
+        raise PEFailure(400, "puppetlabs.rbac/malformed-request", f"Invalid lifetime {text!r}", {"field": "lifetime"})
+    seconds = int(match.group(1)) * units.get(match.group(2) or "s", 1)
+    return seconds or 10 * 365 * 86400
 
 
 def _plan_path(name: str) -> str:

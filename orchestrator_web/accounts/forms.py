@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django import forms
+
+LIFETIMES = [("1h", "1 hour"), ("8h", "8 hours"), ("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days")]
+
+
+class PasteTokenForm(forms.Form):
+    token = forms.CharField(
+        label="PE token",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        max_length=4096,
+        help_text="The output of puppet-access show. It is checked with PE, then stored encrypted.",
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip()
+        if any(c.isspace() for c in token):
+            raise forms.ValidationError("A token has no spaces or line breaks; paste it exactly.")
+        return token
+
+
+class LoginForTokenForm(forms.Form):
+    login = forms.CharField(label="PE login", max_length=150)
+    password = forms.CharField(
+        label="PE password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Sent once to PE to get a token; never stored.",
+    )
+    lifetime = forms.ChoiceField(choices=LIFETIMES, initial="8h")

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from orchestrator_web.accounts.forms import LoginForTokenForm, PasteTokenForm
+from orchestrator_web.accounts.models import PersonalToken
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
+from orchestrator_web.connection import rbac_with
+from orchestrator_web.explain import explain
+from orchestrator_web.pe import errors
+
+SECONDS = {"h": 3600, "d": 86400}
+
+
+def _page(
+    request: HttpRequest, paste: PasteTokenForm | None = None, login: LoginForTokenForm | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "stored": PersonalToken.objects.filter(user=request.user).first(),
+            "now": timezone.now(),
+            "paste_form": paste or PasteTokenForm(),
+            "login_form": login or LoginForTokenForm(initial={"login": request.user.get_username()}),
+        },
+    )
+
+
+@login_required
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _store(request: HttpRequest, token: str, expires_in: timedelta | None) -> str | None:
+    """Check the token with PE (whose is it?) and keep it; a plain-words problem otherwise."""
+    try:
+        subject = rbac_with(token).current_user()
+    except errors.AuthenticationError as exc:
+        return f"PE did not accept this token. {explain(exc)}"
+    except errors.PEError as exc:
+        return f"The token could not be checked, so it was not stored. {explain(exc)}"
+    stored, _ = PersonalToken.objects.get_or_create(user=request.user, defaults={"pe_login": subject.login})
+    stored.set_token(token)
+    stored.pe_login = subject.login
+    stored.expires_at = timezone.now() + expires_in if expires_in else None
+    stored.save()
+    record(Action.TOKEN_STORED, request.user.get_username(), request=request, pe_login=subject.login)
+    messages.success(request, f"Your PE token for PE user {subject.login} is stored. Your launches now use it.")
+    return None
+
+
+@login_required
+@require_POST
+def token_paste(request: HttpRequest) -> HttpResponse:
+    form = PasteTokenForm(request.POST)
+    if form.is_valid():
+        problem = _store(request, form.cleaned_data["token"], None)
+        if problem is None:
+            return redirect("profile")
+        form.add_error("token", problem)
+    return _page(request, paste=form)
+
+
+@login_required
+@require_POST
+def token_login(request: HttpRequest) -> HttpResponse:
+    form = LoginForTokenForm(request.POST)
+    if form.is_valid():
+        lifetime = form.cleaned_data["lifetime"]
+        try:
+            token = rbac_with("").get_token(
+                form.cleaned_data["login"], form.cleaned_data["password"], lifetime=lifetime, label=None
+            )
+        except errors.APIError as exc:
+            form.add_error(None, f"PE did not give a token: {exc.msg or exc.kind}")
+        except errors.PEError as exc:
+            form.add_error(None, f"No token was obtained. {explain(exc)}")
+        else:
+            expires_in = timedelta(seconds=int(lifetime[:-1]) * SECONDS[lifetime[-1]])
+            problem = _store(request, token, expires_in)
+            if problem is None:
+                return redirect("profile")
+            form.add_error(None, problem)
+    form.data = form.data.copy()
+    form.data["password"] = ""  # never echoed back
+    return _page(request, login=form)
+
+
+@login_required
+@require_POST
+def token_remove(request: HttpRequest) -> HttpResponse:
+    deleted, _ = PersonalToken.objects.filter(user=request.user).delete()
+    if deleted:
+        record(Action.TOKEN_REMOVED, request.user.get_username(), request=request)
+        messages.success(request, "Your PE token is removed. Your launches use the service account again.")
+    return redirect("profile")

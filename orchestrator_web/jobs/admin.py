@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from orchestrator_web.jobs.models import Job
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Jobs are records of what happened: viewable, never added, changed or deleted here."""
+
+    list_display = ["id", "plan_name", "environment", "state", "requested_by_username", "pe_job_id", "created_at"]
+    list_filter = ["state", "environment", "plan_name", "requested_by_username"]
+    search_fields = ["=id", "=pe_job_id", "plan_name", "description", "requested_by_username"]
+    date_hierarchy = "created_at"
+    list_select_related = False
+    show_full_result_count = False
+    exclude = ["search_text", "requested_by", "stopped_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Job._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
