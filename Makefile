@@ -29,6 +29,7 @@ demo: install
 	DEBUG=true \
 	DATABASE_URL=sqlite:///$(CURDIR)/.demo/db.sqlite3 \
 	ORCHESTRATOR_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
+	RBAC_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
 	ORCHESTRATOR_TOKEN=demo-service-token \
 	ORCHESTRATOR_ENVIRONMENTS=production,development \
 	$(PY) manage.py demo --port $(PORT)

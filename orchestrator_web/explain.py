@@ -5,26 +5,26 @@ from __future__ import annotations
 from orchestrator_web.pe import errors
 
 
-def explain(error: errors.PEError) -> str:
+def explain(error: errors.PEError, service: str = "orchestrator") -> str:
     """One sentence a person can act on. Never includes a token."""
     if isinstance(error, errors.NotConfigured):
-        return f"The orchestrator connection is not configured: {error.message}."
+        return f"The {service} connection is not configured: {error.message}."
     if isinstance(error, errors.Unreachable):
-        return f"The orchestrator could not be reached: {error.message}."
+        return f"The {service} could not be reached: {error.message}."
     if isinstance(error, errors.OutcomeUnknown):
-        return f"The orchestrator did not answer in time or failed: {error.message}."
+        return f"The {service} did not answer in time or failed: {error.message}."
     if isinstance(error, errors.UnexpectedResponse):
-        return f"The orchestrator gave an answer that could not be understood ({error.message})."
+        return f"The {service} gave an answer that could not be understood ({error.message})."
     if isinstance(error, errors.TokenExpired):
-        return "The orchestrator rejected the token: it has expired. A new token is needed."
+        return f"The {service} rejected the token: it has expired. A new token is needed."
     if isinstance(error, errors.TokenRevoked):
-        return "The orchestrator rejected the token: it has been revoked. A new token is needed."
+        return f"The {service} rejected the token: it has been revoked. A new token is needed."
     if isinstance(error, errors.UserRevoked):
-        return "The orchestrator rejected the token: its PE user account has been revoked."
+        return f"The {service} rejected the token: its PE user account has been revoked."
     if isinstance(error, errors.AuthenticationError):
-        return "The orchestrator rejected the token (it is missing or not valid)."
+        return f"The {service} rejected the token (it is missing or not valid)."
     if isinstance(error, errors.NotPermitted):
         return f"PE refused: you are not permitted to do this ({error.msg})."
     if isinstance(error, errors.APIError):
         return f"PE refused the request: {error.msg or error.kind}."
-    return f"The orchestrator request failed: {error.message}."
+    return f"The {service} request failed: {error.message}."

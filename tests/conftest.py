@@ -42,6 +42,7 @@ def pe(stand_in: StandIn) -> OrchestratorClient:
 def orchestrator_settings(settings, stand_in: StandIn):  # type: ignore[no-untyped-def]
     """Point the app's settings at the stand-in."""
     settings.ORCHESTRATOR_URL = stand_in.url
+    settings.RBAC_URL = stand_in.url  # the stand-in serves /rbac-api too
     settings.ORCHESTRATOR_TOKEN = SERVICE_TOKEN
     settings.ORCHESTRATOR_TOKEN_FILE = None
     return settings

@@ -46,9 +46,9 @@ def _store(request: HttpRequest, token: str, expires_in: timedelta | None) -> st
     try:
         subject = rbac_with(token).current_user()
     except errors.AuthenticationError as exc:
-        return f"PE did not accept this token. {explain(exc)}"
+        return f"PE did not accept this token. {explain(exc, 'PE RBAC service')}"
     except errors.PEError as exc:
-        return f"The token could not be checked, so it was not stored. {explain(exc)}"
+        return f"The token could not be checked, so it was not stored. {explain(exc, 'PE RBAC service')}"
     stored, _ = PersonalToken.objects.get_or_create(user=request.user, defaults={"pe_login": subject.login})
     stored.set_token(token)
     stored.pe_login = subject.login
@@ -84,7 +84,7 @@ def token_login(request: HttpRequest) -> HttpResponse:
         except errors.APIError as exc:
             form.add_error(None, f"PE did not give a token: {exc.msg or exc.kind}")
         except errors.PEError as exc:
-            form.add_error(None, f"No token was obtained. {explain(exc)}")
+            form.add_error(None, f"No token was obtained. {explain(exc, 'PE RBAC service')}")
         else:
             expires_in = timedelta(seconds=int(lifetime[:-1]) * SECONDS[lifetime[-1]])
             problem = _store(request, token, expires_in)

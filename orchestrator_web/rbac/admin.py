@@ -116,5 +116,12 @@ class PlanGrantAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    # Deleting stays allowed (the admin needs it to delete a group with grants); it is audited.
+    def delete_model(self, request: HttpRequest, obj: PlanGrant) -> None:
+        record(Action.GRANT_REMOVED, obj.group.name, request=request, grant=str(obj), source="admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for grant in queryset.select_related("group"):
+            record(Action.GRANT_REMOVED, grant.group.name, request=request, grant=str(grant), source="admin")
+        super().delete_queryset(request, queryset)

@@ -70,3 +70,16 @@ class GroupProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group.name}{' (team)' if self.is_team else ''}"
+
+
+class PERole(models.Model):
+    """A group that sync_rbac made for a PE role. sync_rbac touches no other group."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="pe_role")
+    role_id = models.IntegerField("PE role id", unique=True)
+
+    class Meta:
+        verbose_name = "PE role"
+
+    def __str__(self) -> str:
+        return f"PE role {self.role_id} → {self.group.name}"

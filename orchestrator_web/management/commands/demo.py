@@ -38,6 +38,7 @@ class Command(BaseCommand):
             f"stand-in orchestrator:  {stand_in.url}/orchestrator/v1",
             "logins (user / password):",
             *[f"  {login:<7} / {password:<12} {role}" for login, (password, _, role) in DEMO_USERS.items()],
+            "PE logins at the stand-in, for a personal token: alice / alice-password, bob / bob-password",
             "sync_jobs runs every 5 seconds in the background. Stop with Ctrl-C.",
             "",
         ]

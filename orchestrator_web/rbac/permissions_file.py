@@ -1,0 +1,166 @@
+"""Permissions as code: groups, their team flag and their plan grants as JSON.
+
+    {"groups": [{"name": "Operators", "team": true,
+                 "grants": [{"plan": "facts::info", "environments": ["production"]}]}]}
+
+apply() checks the whole file first and changes nothing unless every entry is right; then it
+makes each listed group match its entry. Groups the file does not list are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
+from orchestrator_web.rbac.models import (
+    GroupProfile,
+    PlanGrant,
+    split_environments,
+    validate_environments,
+    validate_plan_pattern,
+)
+
+ACTOR = "apply_permissions"
+GROUP_FIELDS = {"name", "team", "grants"}
+GRANT_FIELDS = {"plan", "environments"}
+
+
+class PermissionsFileError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class GroupEntry:
+    name: str
+    team: bool
+    grants: dict[str, str] = field(default_factory=dict)  # plan -> "env1,env2" ("" = all)
+
+
+def export() -> dict[str, Any]:
+    groups = Group.objects.order_by("name").select_related("profile").prefetch_related("plan_grants")
+    return {
+        "groups": [
+            {
+                "name": group.name,
+                "team": hasattr(group, "profile") and group.profile.is_team,
+                "grants": [
+                    {"plan": grant.plan, "environments": split_environments(grant.environments)}
+                    for grant in sorted(group.plan_grants.all(), key=lambda g: g.plan)
+                ],
+            }
+            for group in groups
+        ]
+    }
+
+
+def parse(text: str) -> list[GroupEntry]:
+    """Check a permissions file; raise PermissionsFileError naming every entry at fault."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PermissionsFileError([f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]) from None
+    if not isinstance(data, dict) or set(data) != {"groups"} or not isinstance(data["groups"], list):
+        raise PermissionsFileError(['the file must be an object with one key, "groups", holding a list'])
+    problems: list[str] = []
+    entries: list[GroupEntry] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(data["groups"]):
+        where = f"groups[{i}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        for unknown in sorted(set(raw) - GROUP_FIELDS):
+            problems.append(f"{where}: unknown field {unknown!r} (fields: name, team, grants)")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 150:
+            problems.append(f"{where}.name: a group name (1 to 150 characters) is required")
+            continue
+        where = f"{where} ({name!r})"
+        if name in seen:
+            problems.append(f"{where}: duplicate group, also groups[{seen[name]}]")
+        seen.setdefault(name, i)
+        team = raw.get("team", False)
+        if not isinstance(team, bool):
+            problems.append(f"{where}.team: must be true or false")
+        entry = GroupEntry(name, team is True)
+        grants = raw.get("grants", [])
+        if not isinstance(grants, list):
+            problems.append(f"{where}.grants: must be a list")
+            grants = []
+        for j, grant in enumerate(grants):
+            problems.extend(_check_grant(grant, f"{where}.grants[{j}]", entry))
+        entries.append(entry)
+    if problems:
+        raise PermissionsFileError(problems)
+    return entries
+
+
+def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
+    if not isinstance(grant, dict):
+        return [f"{where}: must be an object"]
+    problems = [f"{where}: unknown field {k!r} (fields: plan, environments)" for k in sorted(set(grant) - GRANT_FIELDS)]
+    plan = grant.get("plan")
+    try:
+        if not isinstance(plan, str):
+            raise ValidationError("a plan name or * is required")
+        validate_plan_pattern(plan)
+    except ValidationError as exc:
+        return [*problems, f"{where}.plan: {exc.messages[0]}"]
+    environments = grant.get("environments", [])
+    if not isinstance(environments, list) or not all(isinstance(e, str) for e in environments):
+        return [*problems, f"{where}.environments: must be a list of environment names"]
+    joined = ",".join(environments)
+    try:
+        validate_environments(joined)
+    except ValidationError as exc:
+        problems.append(f"{where}.environments: {exc.messages[0]}")
+    if plan in entry.grants:
+        problems.append(f"{where}: duplicate grant for {plan!r}")
+    entry.grants[plan] = joined
+    return problems
+
+
+def apply(entries: list[GroupEntry], *, dry_run: bool = False) -> list[str]:
+    """Make each listed group match its entry; return what changed."""
+    changes: list[str] = []
+    with transaction.atomic():
+        for entry in entries:
+            group, created = Group.objects.get_or_create(name=entry.name)
+            if created:
+                changes.append(f"+ group {entry.name!r}")
+                record(Action.GROUP_CREATED, entry.name, actor_name=ACTOR)
+            profile, _ = GroupProfile.objects.get_or_create(group=group)
+            if profile.is_team != entry.team:
+                profile.is_team = entry.team
+                profile.save()
+                changes.append(f"~ group {entry.name!r}: team {'on' if entry.team else 'off'}")
+                record(Action.GROUP_CHANGED, entry.name, actor_name=ACTOR, team=entry.team)
+            current = {grant.plan: grant for grant in group.plan_grants.all()}
+            for plan, environments in entry.grants.items():
+                grant = current.get(plan)
+                if grant is None:
+                    PlanGrant.objects.create(group=group, plan=plan, environments=environments)
+                elif split_environments(grant.environments) != split_environments(environments):
+                    grant.delete()
+                    record(Action.GRANT_REMOVED, entry.name, actor_name=ACTOR, grant=str(grant))
+                    grant = PlanGrant.objects.create(group=group, plan=plan, environments=environments)
+                else:
+                    continue
+                changes.append(f"+ grant {grant} to {entry.name!r}")
+                record(Action.GRANT_ADDED, entry.name, actor_name=ACTOR, grant=str(grant))
+            for plan in sorted(set(current) - set(entry.grants)):
+                changes.append(f"- grant {current[plan]} from {entry.name!r}")
+                record(Action.GRANT_REMOVED, entry.name, actor_name=ACTOR, grant=str(current[plan]))
+                current[plan].delete()
+        if dry_run:
+            transaction.set_rollback(True)
+    return changes
