@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.jobs import services
 from orchestrator_web.jobs.forms import JobFilterForm
+from orchestrator_web.jobs.selectors import COUNT_CAP, history_page
 from orchestrator_web.rbac import access
 
 
@@ -33,19 +33,21 @@ def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     form, jobs = _filtered(request)
-    paginator = Paginator(jobs.order_by("-id"), settings.JOBS_PER_PAGE)
-    asked = request.GET.get("page", "1")
-    page = paginator.get_page(asked)
-    page_note = ""
-    if asked != str(page.number):
-        page_note = f"There is no page “{asked[:20]}”; this is page {page.number} of {paginator.num_pages}."
-    ctx = {"form": form, "page": page, "page_note": page_note, "export_query": urlencode(_filter_params(request))}
+    page = history_page(jobs, request.GET.get("before"), request.GET.get("after"), settings.JOBS_PER_PAGE)
+    ctx = {
+        "form": form,
+        "page": page,
+        # Counting a large table is slow; past the cap the page says "more than".
+        "count": jobs.order_by()[: COUNT_CAP + 1].count(),
+        "count_cap": COUNT_CAP,
+        "export_query": urlencode(_filter_params(request)),
+    }
     template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"
     return render(request, template, ctx)
 
 
 def _filter_params(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(key, value) for key, value in request.GET.items() if key != "page" and value]
+    return [(key, value) for key, value in request.GET.items() if key not in ("before", "after") and value]
 
 
 class _Echo:
@@ -105,7 +107,8 @@ def job_export(request: HttpRequest) -> StreamingHttpResponse:
     _, jobs = _filtered(request)
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(jobs.order_by("-id"))), content_type="text/csv; charset=utf-8"
+        (writer.writerow(row) for row in _rows(jobs.order_by("-created_at", "-id"))),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="orchestrator_web-jobs.csv"'
     return response
