@@ -309,10 +309,11 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         certfile: str | None = None,
         keyfile: str | None = None,
         quiet: bool = True,
+        faults: FaultInjector | None = None,
     ) -> None:
         super().__init__(address, Handler)
         self.sim = sim
-        self.faults = FaultInjector()
+        self.faults = faults or FaultInjector()
         self.quiet = quiet
         self.tls = certfile is not None
         if certfile is not None:
@@ -339,8 +340,10 @@ class StandIn:
         quiet: bool = True,
     ) -> None:
         self.sim = sim or Simulator()
+        self._tls = (certfile, keyfile)
         self.httpd = SimulatorHTTPServer((host, port), self.sim, certfile=certfile, keyfile=keyfile, quiet=quiet)
         self._thread: threading.Thread | None = None
+        self._serving = threading.Lock()
 
     @property
     def faults(self) -> FaultInjector:
@@ -367,6 +370,19 @@ class StandIn:
         self.httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def refuse_for(self, seconds: float) -> None:
+        """Stop listening for a while, so connections are refused, then serve again on the
+        same port with the same state and faults (a restarting or unreachable PE)."""
+        with self._serving:
+            address = self.httpd.server_address[:2]
+            self.stop()
+            time.sleep(seconds)
+            certfile, keyfile = self._tls
+            self.httpd = SimulatorHTTPServer(
+                address, self.sim, certfile=certfile, keyfile=keyfile, quiet=self.httpd.quiet, faults=self.httpd.faults
+            )
+            self.start()
 
     def __enter__(self) -> StandIn:
         return self.start()

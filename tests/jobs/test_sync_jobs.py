@@ -89,9 +89,6 @@ def test_a_refresh_from_a_stale_copy_does_not_undo_a_newer_one(alice: User, cloc
     assert stale.state == "success"
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="SQLite's shared in-memory test database refuses concurrent writers"
-)
 def test_two_runs_at_once_agree(alice: User, stand_in: StandIn, clock: ManualClock, transactional_db: None) -> None:
     stand_in.inject("drop", path="plan_run")
     unknown = launch(alice, "tools::noop")
