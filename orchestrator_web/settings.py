@@ -88,6 +88,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets pages read while a launch writes; IMMEDIATE takes the write lock up front, so
+    # concurrent writers wait their turn instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -173,5 +180,7 @@ UNKNOWN_JOB_WINDOW = env.integer("UNKNOWN_JOB_WINDOW", 900, minimum=60)
 SYNC_MAX_PAGES = env.integer("SYNC_MAX_PAGES", 20, minimum=1)
 # Seconds between two refreshes of a running job's page.
 JOB_POLL_SECONDS = env.integer("JOB_POLL_SECONDS", 3, minimum=1)
+# However many people watch a job, each process asks PE about it at most this often.
+JOB_REFRESH_SECONDS = env.integer("JOB_REFRESH_SECONDS", 2, minimum=0)
 # Jobs per page in the history.
 JOBS_PER_PAGE = env.integer("JOBS_PER_PAGE", 50, minimum=5)

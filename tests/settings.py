@@ -19,6 +19,7 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ORCHESTRATOR_TIMEOUT = 5.0
+JOB_REFRESH_SECONDS = 0  # tests move the stand-in's clock, not the real one
 ORCHESTRATOR_CONNECT_TIMEOUT = 2.0
 # Serve static files from the finders: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True

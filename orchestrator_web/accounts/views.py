@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -104,3 +104,10 @@ def token_remove(request: HttpRequest) -> HttpResponse:
         record(Action.TOKEN_REMOVED, request.user.get_username(), request=request)
         messages.success(request, "Your PE token is removed. Your launches use the service account again.")
     return redirect("profile")
+
+
+@login_required
+@require_GET
+def whoami(request: HttpRequest) -> JsonResponse:
+    """Who this session is: for scripts checking their login (and the load benchmark's baseline)."""
+    return JsonResponse({"username": request.user.get_username()})

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.utils import timezone
 
 from orchestrator_web.connection import orchestrator, orchestrator_for
@@ -70,9 +71,17 @@ class Refresh:
     problem: str = ""  # a plain-words reason when PE could not be asked
 
 
-def refresh(job: Job, client: OrchestratorClient | None = None) -> Refresh:
-    """Bring a pending or running job up to date with its PE plan job and events."""
+def refresh(job: Job, client: OrchestratorClient | None = None, *, force: bool = False) -> Refresh:
+    """Bring a pending or running job up to date with its PE plan job and events.
+
+    Many people (and their polling pages) may watch one job: PE is asked at most once per
+    JOB_REFRESH_SECONDS for it in this process, unless `force`.
+    """
     if job.state not in REFRESHABLE or not job.pe_job_id:
+        return Refresh(job)
+    interval = settings.JOB_REFRESH_SECONDS
+    if not force and interval and not cache.add(f"job-refresh:{job.pk}", True, timeout=interval):
+        job.refresh_from_db()
         return Refresh(job)
     return _pull(job, client or orchestrator())
 
@@ -121,7 +130,7 @@ def stop(job: Job, user: AbstractBaseUser, client: OrchestratorClient | None = N
         if job.state == State.UNKNOWN:
             return StopOutcome.NOT_STARTED, "PE has not confirmed this job started, so it cannot be stopped yet."
         return StopOutcome.NOT_STARTED, "This job never started in PE; there is nothing to stop."
-    refresh(job, client)
+    refresh(job, client, force=True)
     if job.is_terminal:
         return StopOutcome.ALREADY_FINISHED, f"The job had already finished ({job.get_state_display().lower()})."
     try:
@@ -136,7 +145,7 @@ def stop(job: Job, user: AbstractBaseUser, client: OrchestratorClient | None = N
     )
     job.refresh_from_db()
     log.info("job %s: stop requested by %s", job.pk, user.get_username())
-    refresh(job, client)
+    refresh(job, client, force=True)
     return StopOutcome.STOPPED, "Stop requested. PE interrupts the plan; tasks already running finish on their own."
 
 
@@ -167,7 +176,7 @@ def sync(client: OrchestratorClient | None = None, now: datetime | None = None) 
         _set_state(job, State.SUBMITTING, state=State.UNKNOWN, error_message="The request to PE was interrupted.")
 
     for job in Job.objects.filter(state__in=REFRESHABLE).exclude(pe_job_id="").order_by("id").iterator():
-        result = refresh(job, client)
+        result = refresh(job, client, force=True)
         if result.problem:
             report.problem(f"job {job.pk}: {result.problem}")
         else:

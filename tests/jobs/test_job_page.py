@@ -241,3 +241,22 @@ def test_run_again_of_someone_elses_job_is_404(client: Client, alice: User, outs
 @pytest.mark.parametrize("value", ["abc", "-1", ""])
 def test_run_again_with_a_bad_job_number_is_404(client: Client, alice: User, value: str) -> None:
     assert logged_in(client, alice).get(f"/plans/facts::info/?from_job={value}").status_code == 404
+
+
+def test_many_watchers_ask_pe_about_a_job_once_per_interval(
+    client: Client,
+    alice: User,
+    bob: User,
+    stand_in: StandIn,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.JOB_REFRESH_SECONDS = 60
+    job = launch(alice)
+    for viewer in (alice, bob, alice):
+        logged_in(client, viewer).get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"})
+    assert len(stand_in.sim.requests_to(f"/plan_jobs/{job.pe_job_id}")) == 1
+
+
+def test_whoami_names_the_session(client: Client, alice: User) -> None:
+    assert client.get("/accounts/profile/whoami").status_code == 302
+    assert logged_in(client, alice).get("/accounts/profile/whoami").json() == {"username": "alice"}
