@@ -78,10 +78,14 @@ def orchestrator_for(user: Any) -> tuple[OrchestratorClient, bool]:
     """
     from orchestrator_web.accounts.models import PersonalToken
 
-    record = PersonalToken.objects.filter(user=user).first() if user.is_authenticated else None
-    if record is None:
+    ciphertext = (
+        PersonalToken.objects.filter(user=user).values_list("ciphertext", flat=True).first()
+        if user.is_authenticated
+        else None
+    )
+    if ciphertext is None:
         return orchestrator(), False
-    token = record.token()
+    token = PersonalToken(ciphertext=ciphertext).token()
     if token is None:
         raise NotConfigured("your stored PE token can no longer be read; store it again on your profile page")
     if not settings.ORCHESTRATOR_URL:

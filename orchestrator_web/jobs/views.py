@@ -18,6 +18,7 @@ from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.jobs import services
 from orchestrator_web.jobs.forms import JobFilterForm
+from orchestrator_web.jobs import selectors
 from orchestrator_web.jobs.selectors import COUNT_CAP, history_page
 from orchestrator_web.rbac import access
 
@@ -33,10 +34,12 @@ def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     form, jobs = _filtered(request)
-    page = history_page(jobs, request.GET.get("before"), request.GET.get("after"), settings.JOBS_PER_PAGE)
+    shown = jobs.only(*LIST_FIELDS)  # no JSON documents for a table of summaries
+    page = history_page(shown, request.GET.get("before"), request.GET.get("after"), settings.JOBS_PER_PAGE)
     ctx = {
         "form": form,
         "page": page,
+        "rows": selectors.rows(page.jobs, reverse("jobs:list")),
         # Counting a large table is slow; past the cap the page says "more than".
         "count": jobs.order_by()[: COUNT_CAP + 1].count(),
         "count_cap": COUNT_CAP,
@@ -44,6 +47,19 @@ def job_list(request: HttpRequest) -> HttpResponse:
     }
     template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"
     return render(request, template, ctx)
+
+
+LIST_FIELDS = [
+    "id",
+    "pe_job_id",
+    "plan_name",
+    "environment",
+    "state",
+    "requested_by_username",
+    "description",
+    "created_at",
+    "finished_at",
+]
 
 
 def _filter_params(request: HttpRequest) -> list[tuple[str, str]]:

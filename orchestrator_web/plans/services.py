@@ -107,18 +107,19 @@ def submit(
     job.timeline = [*job.timeline, timeline_entry(job.state)]
     job.personal_token = personal
     fields = ["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "personal_token"]
-    job.save(update_fields=[*fields, "updated_at"])
-    record(
-        Action.LAUNCH,
-        f"job {job.pk}",
-        actor=user,
-        request=request,
-        plan=job.plan_name,
-        environment=job.environment,
-        state=job.state,
-        pe_job=job.pe_job_id,
-        personal_token=personal,
-    )
+    with transaction.atomic():  # one commit for the outcome and its audit entry
+        job.save(update_fields=[*fields, "updated_at"])
+        record(
+            Action.LAUNCH,
+            f"job {job.pk}",
+            actor=user,
+            request=request,
+            plan=job.plan_name,
+            environment=job.environment,
+            state=job.state,
+            pe_job=job.pe_job_id,
+            personal_token=personal,
+        )
     log.info(
         "job %s: %s in %s by %s -> %s %s", job.pk, job.plan_name, job.environment, username, job.state, job.pe_job_id
     )

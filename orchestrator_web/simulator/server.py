@@ -88,6 +88,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pe-orchestration-services-standin"
     timeout = 30  # an idle or stalled connection frees its thread after this
+    # Headers and body go out in two writes; without this, Nagle's algorithm holds the body
+    # back until the client's delayed ACK (40 ms on Linux).
+    disable_nagle_algorithm = True
     server: SimulatorHTTPServer
 
     # -- routing ----------------------------------------------------------------------
