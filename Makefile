@@ -13,7 +13,7 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12 python3 python; do \
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser demo test lint format lock clean
+.PHONY: install browser demo test lint format lock clean bench
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ browser:
 
 test: install browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of make test): BENCH_ARGS=--quick for a short run.
+bench: install
+	PYTHONPATH=$(CURDIR) $(PY) -m tests.benchmarks.run $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

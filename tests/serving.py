@@ -77,10 +77,10 @@ def gunicorn(orchestrator_url: str, *, workers: int = 2, threads: int = 4, **var
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                    if requests.get(url + "/healthz", timeout=2).status_code == 200:
                         break
-                except requests.ConnectionError:
-                    pass
+                except requests.RequestException:
+                    pass  # not up yet
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start:\n" + Path(log.name).read_text()[-3000:])
                 time.sleep(0.1)
@@ -106,11 +106,11 @@ class Browser:
         return {"csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
 
     def log_in(self, username: str, password: str) -> None:
-        self.session.get(self.base + "/accounts/login/", timeout=10)
+        self.session.get(self.base + "/accounts/login/", timeout=30)
         response = self.session.post(
             self.base + "/accounts/login/",
             data={**self._csrf(), "username": username, "password": password},
-            timeout=10,
+            timeout=30,
             allow_redirects=False,
         )
         if response.status_code != 302:

@@ -9,9 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from orchestrator_web.templatetags.ow import seconds
-
 from orchestrator_web.jobs.models import Job
+from orchestrator_web.templatetags.ow import seconds
 
 COUNT_CAP = 1000
 

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
-from orchestrator_web.jobs import services
+from orchestrator_web.jobs import selectors, services
 from orchestrator_web.jobs.forms import JobFilterForm
-from orchestrator_web.jobs import selectors
 from orchestrator_web.jobs.selectors import COUNT_CAP, history_page
 from orchestrator_web.rbac import access
 

@@ -13,7 +13,15 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.benchmarks.common import Row, child_arguments, database_url, fresh_database, measure, setup_django, write_rows
+from tests.benchmarks.common import (
+    Row,
+    child_arguments,
+    database_url,
+    fresh_database,
+    measure,
+    setup_django,
+    write_rows,
+)
 
 PLANS = [
     "webapp::rolling_restart",
@@ -67,7 +75,11 @@ def seed(size: int) -> dict[str, Any]:
         params = {"targets": [f"web{chance.randrange(200):03d}.example.net" for _ in range(chance.randint(1, 3))]}
         if chance.random() < 0.3:
             params["batch_size"] = chance.randint(1, 10)
-        description = f"{ticket} {chance.choice(['restart', 'patch', 'check', 'deploy', 'rotate'])}" if chance.random() < 0.4 else ""
+        description = (
+            f"{ticket} {chance.choice(['restart', 'patch', 'check', 'deploy', 'rotate'])}"
+            if chance.random() < 0.4
+            else ""
+        )
         created = START + step * i
         state = chance.choice(STATES)
         terminal = state in ("success", "failure", "rejected", "not_submitted")
@@ -84,7 +96,10 @@ def seed(size: int) -> dict[str, Any]:
                 pe_job_id=str(i + 1) if state not in ("rejected", "not_submitted") else "",
                 created_at=created,
                 finished_at=created + timedelta(seconds=chance.randint(5, 900)) if terminal else None,
-                timeline=[{"state": "submitting", "at": created.isoformat()}, {"state": state, "at": created.isoformat()}],
+                timeline=[
+                    {"state": "submitting", "at": created.isoformat()},
+                    {"state": state, "at": created.isoformat()},
+                ],
             )
         )
         if len(batch) == 5000:

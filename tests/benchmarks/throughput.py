@@ -110,7 +110,10 @@ def main() -> None:
                             extra={"requests_per_second": round(rps, 1), "p99_ms": round(p99, 1)},
                         )
                     )
-                    print(f"  {name:<38} c={concurrency:<3} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms", flush=True)
+                    print(
+                        f"  {name:<38} c={concurrency:<3} {rps:8.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms",
+                        flush=True,
+                    )
     write_rows(args.output, rows)
 
 
