@@ -31,7 +31,7 @@ class Stat:
 
     @property
     def spread(self) -> str:
-        return f"{self.p25_ms:.2f}–{self.p75_ms:.2f}"
+        return f"{self.p25_ms:.2f}-{self.p75_ms:.2f}"
 
 
 def measure(fn: Callable[[], Any], repeats: int = 15, warmup: int = 2) -> Stat:

@@ -50,7 +50,7 @@ def main() -> int:
             rows.extend(json.loads(Path(out.name).read_text()))
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "rows": rows,
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
