@@ -56,3 +56,10 @@ def test_the_first_page_is_the_plan_catalogue(client: Client, alice: User) -> No
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == "/plans/"
+
+
+def test_pages_carry_a_content_security_policy(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    policy = client.get("/jobs/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
