@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+import itertools
 from typing import Any
 
 from django.contrib import admin
@@ -10,20 +9,14 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import path
 
 from orchestrator_web.audit.models import AuditEntry
+from orchestrator_web.csv_export import streaming_csv
+from orchestrator_web.readonly_admin import ReadOnlyAdmin
 
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+CSV_COLUMNS = ["at", "actor", "address", "action", "target", "details"]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: nothing in the app changes or deletes an entry."""
 
     list_display = ["at", "actor_name", "action", "target", "address"]
@@ -33,15 +26,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = ["at", "actor", "actor_name", "address", "action", "target", "details"]
     change_list_template = "admin/audit/auditentry/change_list.html"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def get_urls(self) -> list[Any]:
         export = self.admin_site.admin_view(self.export_csv)
         return [path("export.csv", export, name="audit_auditentry_export"), *super().get_urls()]
@@ -49,25 +33,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def export_csv(self, request: HttpRequest) -> StreamingHttpResponse:
         if not request.user.is_superuser:
             raise PermissionDenied("Only superusers export the audit trail.")
-        writer = csv.writer(_Echo())
-
-        def rows() -> Iterator[str]:
-            yield writer.writerow(["at", "actor", "address", "action", "target", "details"])
-            for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-                yield writer.writerow(
-                    [
-                        _cell(v)
-                        for v in (
-                            entry.at.isoformat(),
-                            entry.actor_name,
-                            entry.address,
-                            entry.action,
-                            entry.target,
-                            entry.details,
-                        )
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="orchestrator_web-audit.csv"'
-        return response
+        rows = (
+            (entry.at.isoformat(), entry.actor_name, entry.address, entry.action, entry.target, entry.details)
+            for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000)
+        )
+        return streaming_csv(itertools.chain([CSV_COLUMNS], rows), "orchestrator_web-audit.csv")

@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from orchestrator_web.jobs.models import Job
+from orchestrator_web.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdmin):
     """Jobs are records of what happened: viewable, never added, changed or deleted here."""
 
     list_display = ["id", "plan_name", "environment", "state", "requested_by_username", "pe_job_id", "created_at"]
@@ -22,12 +23,3 @@ class JobAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in Job._meta.fields if f.name not in self.exclude]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

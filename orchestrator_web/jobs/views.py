@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
+from orchestrator_web.csv_export import streaming_csv
 from orchestrator_web.jobs import selectors, services
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.jobs.selectors import COUNT_CAP, history_page
@@ -65,11 +65,6 @@ def _filter_params(request: HttpRequest) -> list[tuple[str, str]]:
     return [(key, value) for key, value in request.GET.items() if key not in ("before", "after") and value]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_COLUMNS = [
     "job",
     "pe_job",
@@ -86,32 +81,23 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like formulas; a leading quote keeps them text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _rows(jobs: Any) -> Iterator[list[str]]:
+def _rows(jobs: Any) -> Iterator[list[Any]]:
     yield CSV_COLUMNS
     for job in jobs.iterator(chunk_size=2000):
         duration = job.duration
         yield [
-            _cell(v)
-            for v in (
-                job.pk,
-                job.pe_job_id,
-                job.plan_name,
-                job.environment,
-                job.state,
-                job.requested_by_username,
-                job.description,
-                json.dumps(job.params, ensure_ascii=False),
-                " ".join(job.sensitive_params),
-                job.created_at.isoformat(),
-                job.finished_at.isoformat() if job.finished_at else "",
-                f"{duration.total_seconds():.0f}" if duration and job.finished_at else "",
-            )
+            job.pk,
+            job.pe_job_id,
+            job.plan_name,
+            job.environment,
+            job.state,
+            job.requested_by_username,
+            job.description,
+            json.dumps(job.params, ensure_ascii=False),
+            " ".join(job.sensitive_params),
+            job.created_at.isoformat(),
+            job.finished_at.isoformat() if job.finished_at else "",
+            f"{duration.total_seconds():.0f}" if duration and job.finished_at else "",
         ]
 
 
@@ -120,13 +106,7 @@ def _rows(jobs: Any) -> Iterator[list[str]]:
 def job_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered history as CSV, streamed (sensitive values are never stored, so never here)."""
     _, jobs = _filtered(request)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(jobs.order_by("-created_at", "-id"))),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="orchestrator_web-jobs.csv"'
-    return response
+    return streaming_csv(_rows(jobs.order_by("-created_at", "-id")), "orchestrator_web-jobs.csv")
 
 
 @login_required
