@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-from orchestrator_web.rbac.models import PlanGrant
+from orchestrator_web.rbac.models import GroupProfile, PlanGrant
 
 # login: (password, superuser, what they show in the demo)
 DEMO_USERS = {
@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.is_superuser = user.is_staff = superuser
                 user.save()
+                if login == "victor":
+                    user.user_permissions.add(Permission.objects.get(codename="view_all_jobs"))
                 self.stdout.write(f"created demo user {login}")
         for name, (members, grants) in DEMO_GROUPS.items():
             group, created = Group.objects.get_or_create(name=name)
@@ -43,4 +45,6 @@ class Command(BaseCommand):
                 group.user_set.set(User.objects.filter(username__in=members))
                 for plan, environments in grants:
                     PlanGrant.objects.create(group=group, plan=plan, environments=environments)
+                # Operators see each other's jobs.
+                GroupProfile.objects.create(group=group, is_team=name == "Operators")
                 self.stdout.write(f"created demo group {name}")
