@@ -17,6 +17,6 @@ def test_seed_demo_gives_each_login_its_role(db: None) -> None:
     assert admin.is_superuser
     assert access.can_run(alice, "webapp::rolling_restart", "production")
     assert access.can_run(bob, "db::failover", "production")
-    assert not access.can_run(bob, "db::failover", "development")
+    assert not access.can_run(bob, "users::rotate_keys", "production")
     assert access.sees_all_jobs(victor)
     assert alice.check_password("alice-demo")
