@@ -121,7 +121,7 @@ def test_the_admin_shows_the_trail_read_only(client: Client, admin_user: User) -
     client.force_login(admin_user)
     assert client.get("/admin/audit/auditentry/").status_code == 200
     page = client.get(f"/admin/audit/auditentry/{entry.pk}/change/").content.decode()
-    assert 'type="submit"' not in page or "Save" not in page
+    assert 'name="_save"' not in page
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
