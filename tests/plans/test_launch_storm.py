@@ -49,9 +49,8 @@ def test_a_launch_storm_with_faults_loses_nothing(fast_stand_in: StandIn, people
     assert sorted(jobs) == sorted(report.launched)  # exactly one row per launch
     assert not [job for job in jobs.values() if job.state == "submitting"]
     assert max(plan_runs_per_job(fast_stand_in).values()) == 1  # never sent twice
-    states = {job.state for job in jobs.values()}
-    assert "unknown" in states  # the faults did bite
-    assert "not_submitted" in states
+    # The faults did bite (refusals may or may not meet a plan_run; unknown outcomes always come).
+    assert "unknown" in {job.state for job in jobs.values()}
 
     age_unknown_jobs()
     call_command("sync_jobs", stdout=StringIO(), stderr=StringIO())
