@@ -13,6 +13,11 @@ from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.models import ENVIRONMENT_NAME, PLAN_NAME
 
+
+class DayInput(forms.DateInput):
+    input_type = "date"
+
+
 SCOPES = [("", "All I can see"), ("mine", "Mine"), ("team", "My teams")]
 
 
@@ -26,11 +31,9 @@ class JobFilterForm(forms.Form):
     requested_by = forms.CharField(required=False, max_length=150, label="Requested by")
     team = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="Any team")
     environment = forms.CharField(required=False, max_length=100)
-    submitted_from = forms.DateField(
-        required=False, label="Submitted from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    submitted_to = forms.DateField(required=False, label="Submitted to", widget=forms.DateInput(attrs={"type": "date"}))
-    q = forms.CharField(required=False, max_length=200, label="Search description and values")
+    submitted_from = forms.DateField(required=False, label="Submitted from", widget=DayInput)
+    submitted_to = forms.DateField(required=False, label="Submitted to", widget=DayInput)
+    q = forms.CharField(required=False, max_length=200, label="Search description and values", widget=forms.SearchInput)
 
     def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

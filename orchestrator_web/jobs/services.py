@@ -8,7 +8,7 @@ other.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,28 +124,26 @@ class StopOutcome:
     FAILED = "failed"
 
 
-def stop(job: Job, user: AbstractBaseUser, client: OrchestratorClient | None = None) -> tuple[str, str]:
+def stop(job: Job, user: AbstractBaseUser) -> tuple[str, str]:
     """POST /command/stop_plan for the job. Returns (outcome, message for the person)."""
     if not job.pe_job_id:
         if job.state == State.UNKNOWN:
             return StopOutcome.NOT_STARTED, "PE has not confirmed this job started, so it cannot be stopped yet."
         return StopOutcome.NOT_STARTED, "This job never started in PE; there is nothing to stop."
-    refresh(job, client, force=True)
+    refresh(job, force=True)
     if job.is_terminal:
         return StopOutcome.ALREADY_FINISHED, f"The job had already finished ({job.get_state_display().lower()})."
     try:
         # The stopper's own token when they stored one, so PE records who stopped it.
-        (client or orchestrator_for(user)[0]).stop_plan(job.pe_job_id)
+        orchestrator_for(user)[0].stop_plan(job.pe_job_id)
     except errors.UnknownJob:
         return StopOutcome.FAILED, f"PE no longer knows plan job {job.pe_job_id}; it cannot be stopped."
     except errors.PEError as exc:
         return StopOutcome.FAILED, f"The stop request failed. {explain(exc)}"
-    Job.objects.filter(pk=job.pk).update(
-        stopped_by=user, stopped_by_username=user.get_username(), stopped_at=timezone.now(), updated_at=timezone.now()
-    )
-    job.refresh_from_db()
+    job.stopped_by, job.stopped_by_username, job.stopped_at = user, user.get_username(), timezone.now()
+    job.save(update_fields=["stopped_by", "stopped_by_username", "stopped_at", "updated_at"])
     log.info("job %s: stop requested by %s", job.pk, user.get_username())
-    refresh(job, client, force=True)
+    refresh(job, force=True)
     return StopOutcome.STOPPED, "Stop requested. PE interrupts the plan; tasks already running finish on their own."
 
 
@@ -157,16 +155,13 @@ class SyncReport:
     refreshed: int = 0
     found: int = 0
     not_submitted: int = 0
-    problems: list[str] | None = None
-
-    def problem(self, text: str) -> None:
-        self.problems = [*(self.problems or []), text]
+    problems: list[str] = field(default_factory=list)
 
 
-def sync(client: OrchestratorClient | None = None, now: datetime | None = None) -> SyncReport:
+def sync() -> SyncReport:
     """Refresh every unfinished job and reconcile the unknown ones (manage.py sync_jobs)."""
-    client = client or orchestrator()
-    now = now or timezone.now()
+    client = orchestrator()
+    now = timezone.now()
     report = SyncReport()
     window = timedelta(seconds=settings.UNKNOWN_JOB_WINDOW)
 
@@ -178,7 +173,7 @@ def sync(client: OrchestratorClient | None = None, now: datetime | None = None) 
     for job in Job.objects.filter(state__in=REFRESHABLE).exclude(pe_job_id="").order_by("id").iterator():
         result = refresh(job, client, force=True)
         if result.problem:
-            report.problem(f"job {job.pk}: {result.problem}")
+            report.problems.append(f"job {job.pk}: {result.problem}")
         else:
             report.refreshed += 1
 
@@ -187,7 +182,7 @@ def sync(client: OrchestratorClient | None = None, now: datetime | None = None) 
         try:
             matches = _find_in_pe(client, unknown, oldest=min(j.created_at for j in unknown.values()) - window)
         except errors.PEError as exc:
-            report.problem(f"could not list PE plan jobs: {explain(exc)}")
+            report.problems.append(f"could not list PE plan jobs: {explain(exc)}")
             return report
         for job_id, job in unknown.items():
             plan_job = matches.get(job_id)

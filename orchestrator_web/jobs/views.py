@@ -43,19 +43,6 @@ def job_list(request: HttpRequest) -> HttpResponse:
         "count": jobs.order_by()[: COUNT_CAP + 1].count(),
         "count_cap": COUNT_CAP,
         "export_query": urlencode(_filter_params(request)),
-        "select_filters": [
-            ("scope", "Show", form.fields["scope"].choices),
-            ("state", "State", form.fields["state"].choices),
-            ("team", "Team", [("", "Any team"), *((t.pk, t.name) for t in form.fields["team"].queryset)]),
-        ],
-        "text_filters": [
-            ("plan", "Plan", "text"),
-            ("requested_by", "Requested by", "text"),
-            ("environment", "Environment", "text"),
-            ("submitted_from", "Submitted from", "date"),
-            ("submitted_to", "Submitted to", "date"),
-            ("q", "Search description and values", "search"),
-        ],
     }
     template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"
     return render(request, template, ctx)

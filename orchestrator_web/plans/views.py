@@ -29,16 +29,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     environments = settings.ORCHESTRATOR_ENVIRONMENTS
     environment = request.GET.get("environment") or environments[0]
     query = request.GET.get("q", "").strip()[:200]
+    refresh = bool(request.GET.get("refresh"))
     ctx: dict[str, Any] = {"environments": environments, "environment": environment, "q": query, "plans": []}
     if environment not in environments:
         ctx["environment"] = environments[0]
         ctx["error"] = f"There is no environment called {environment!r} here; pick one from the list."
     else:
         try:
-            listed = catalogue.plan_list(environment, refresh=bool(request.GET.get("refresh")))
+            listed = catalogue.plan_list(environment, refresh=refresh)
             # Plans the service account may not run would only be refused by PE.
             names = access.runnable_plans(request.user, environment, [p.name for p in listed.items if p.permitted])
-            details = catalogue.plan_details(names, environment, refresh=bool(request.GET.get("refresh")))
+            details = catalogue.plan_details(names, environment, refresh=refresh)
         except PEError as exc:
             ctx["error"] = explain(exc)
         else:

@@ -25,7 +25,7 @@ class PlanGrantInline(admin.TabularInline):
     fields = ["plan", "environments"]
 
 
-def grants_of(group: Group) -> set[str]:
+def grant_names(group: Group) -> set[str]:
     return {str(grant) for grant in PlanGrant.objects.filter(group=group)}
 
 
@@ -56,7 +56,7 @@ class GroupAdmin(BaseGroupAdmin):
     # -- the audit trail: what changed, compared before and after the save ----------------
 
     def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
-        request._audit_before = (grants_of(obj), is_team(obj)) if change else (set(), False)  # type: ignore[attr-defined]
+        request._audit_before = (grant_names(obj), is_team(obj)) if change else (set(), False)  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
         if not change:
             record(Action.GROUP_CREATED, obj.name, request=request)
@@ -65,7 +65,7 @@ class GroupAdmin(BaseGroupAdmin):
         super().save_related(request, form, formsets, change)
         group = form.instance
         grants_before, team_before = request._audit_before  # type: ignore[attr-defined]
-        grants_after = grants_of(group)
+        grants_after = grant_names(group)
         for grant in sorted(grants_after - grants_before):
             record(Action.GRANT_ADDED, group.name, request=request, grant=grant, source="admin")
         for grant in sorted(grants_before - grants_after):
@@ -74,12 +74,12 @@ class GroupAdmin(BaseGroupAdmin):
             record(Action.GROUP_CHANGED, group.name, request=request, team=is_team(group), source="admin")
 
     def delete_model(self, request: HttpRequest, obj: Group) -> None:
-        record(Action.GROUP_DELETED, obj.name, request=request, grants=sorted(grants_of(obj)), source="admin")
+        record(Action.GROUP_DELETED, obj.name, request=request, grants=sorted(grant_names(obj)), source="admin")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for group in queryset:
-            record(Action.GROUP_DELETED, group.name, request=request, grants=sorted(grants_of(group)), source="admin")
+            record(Action.GROUP_DELETED, group.name, request=request, grants=sorted(grant_names(group)), source="admin")
         super().delete_queryset(request, queryset)
 
 

@@ -252,3 +252,13 @@ def test_the_csv_uses_a_fixed_number_of_queries(client: Client, alice: User, dja
     logged_in(client, alice)
     with django_assert_max_num_queries(6):
         b"".join(client.get("/jobs/export.csv").streaming_content)
+
+
+def test_the_filter_form_shows_the_filters_in_use(client: Client, alice: User, team: Group) -> None:
+    query = {"state": "failure", "team": team.pk, "plan": "db::failover", "submitted_from": "2026-01-01", "q": "drill"}
+    page = logged_in(client, alice).get("/jobs/", query).content.decode()
+    assert '<option value="failure" selected>' in page
+    assert f'<option value="{team.pk}" selected>Web team</option>' in page
+    assert 'name="plan" id="id_plan" value="db::failover"' in page
+    assert '<input type="date" name="submitted_from" id="id_submitted_from" value="2026-01-01">' in page
+    assert 'type="search" name="q" id="id_q" value="drill"' in page

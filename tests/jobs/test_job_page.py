@@ -198,7 +198,6 @@ def test_a_job_that_never_reached_pe_cannot_be_stopped(client: Client, alice: Us
 
 def test_the_stop_button_shows_only_to_those_who_may_stop(client: Client, alice: User, bob: User) -> None:
     job = make_job(alice, state="running", pe_job_id="1")
-    job.state = "running"
     assert "Stop plan" in logged_in(client, alice).get(f"/jobs/{job.pk}/").content.decode()
     assert "Stop plan" not in logged_in(client, bob).get(f"/jobs/{job.pk}/").content.decode()
 

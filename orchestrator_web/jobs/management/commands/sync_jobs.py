@@ -22,7 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"refreshed {report.refreshed}, found in PE {report.found}, not submitted {report.not_submitted}"
         )
-        for problem in report.problems or []:
+        for problem in report.problems:
             self.stderr.write(problem)
         if report.problems:
             raise CommandError(f"{len(report.problems)} problem(s); see above")
