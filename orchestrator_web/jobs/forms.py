@@ -29,7 +29,7 @@ class JobFilterForm(forms.Form):
     plan = forms.CharField(required=False, max_length=200)
     state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
     requested_by = forms.CharField(required=False, max_length=150, label="Requested by")
-    team = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, empty_label="Any team")
+    team = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     environment = forms.CharField(required=False, max_length=100)
     submitted_from = forms.DateField(required=False, label="Submitted from", widget=DayInput)
     submitted_to = forms.DateField(required=False, label="Submitted to", widget=DayInput)
@@ -38,8 +38,9 @@ class JobFilterForm(forms.Form):
     def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        teams = Group.objects.filter(profile__is_team=True)
-        self.fields["team"].queryset = teams if access.sees_all_jobs(user) else access.teams_of(user)
+        teams = Group.objects.filter(profile__is_team=True) if access.sees_all_jobs(user) else access.teams_of(user)
+        # Read once here: a ModelChoiceField would query again (twice) to render its options.
+        self.fields["team"].choices = [("", "Any team"), *teams.order_by("name").values_list("pk", "name")]
         self.fields["team"].error_messages["invalid_choice"] = "That team does not exist or is not yours."
         self.fields["state"].error_messages["invalid_choice"] = "“%(value)s” is not a job state."
         self.fields["scope"].error_messages["invalid_choice"] = "“%(value)s” is not a choice here."

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from django.utils import timezone
+
+from orchestrator_web.jobs.models import Job
 
 from .conftest import logged_in, make_job
 
@@ -73,6 +76,44 @@ def test_the_csv_holds_only_visible_jobs(client: Client, outsider: User, cast: d
 def test_history_needs_a_login(client: Client, db: None) -> None:
     assert client.get("/jobs/").status_code == 302
     assert client.get("/jobs/export.csv").status_code == 302
+
+
+# -- the table --------------------------------------------------------------------------------
+
+
+def row_of(response, job_id: int) -> str:  # type: ignore[no-untyped-def]
+    match = re.search(rf'<tr><td><a href="/jobs/{job_id}/">.*?</tr>', response.content.decode(), re.S)
+    assert match, f"no row for job {job_id}"
+    return match.group(0)
+
+
+def test_a_row_shows_the_job_in_local_time_with_its_text_escaped(client: Client, alice: User, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TIME_ZONE = "Europe/Paris"
+    job = make_job(
+        alice,
+        state="failure",
+        description='<b>"Tom & Jerry"</b> ' + "x" * 100,
+        created_at=datetime(2026, 3, 1, 11, 0, tzinfo=UTC),
+        finished_at=datetime(2026, 3, 1, 11, 2, 38, tzinfo=UTC),
+    )
+    row = row_of(logged_in(client, alice).get("/jobs/"), job.pk)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[1] == "—"  # never reached PE
+    assert cells[4] == '<span class="state state-failure">Failure</span>'
+    assert cells[6].startswith("&lt;b&gt;&quot;Tom &amp; Jerry&quot;&lt;/b&gt; xxx") and cells[6].endswith("x…")
+    assert "<b>" not in row
+    assert cells[7] == '<time datetime="2026-03-01T12:00:00+01:00">2026-03-01 12:00</time>'
+    assert cells[8] == '<time datetime="2026-03-01T12:02:38+01:00">2026-03-01 12:02</time>'
+    assert cells[9] == "2m 38s"
+
+
+def test_a_running_job_shows_how_long_it_has_run_and_no_end(client: Client, alice: User) -> None:
+    job = make_job(alice, state="running", pe_job_id="42")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1, minutes=2, seconds=3))
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row_of(logged_in(client, alice).get("/jobs/"), job.pk))
+    assert cells[1] == "42"
+    assert cells[8] == "—"
+    assert cells[9].startswith("1h 02m 0")
 
 
 # -- filters ----------------------------------------------------------------------------------

@@ -1,41 +1,80 @@
 from __future__ import annotations
 
-from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from datetime import datetime
+from html import escape
+from typing import Any
 
-from orchestrator_web.jobs.selectors import Row
+from django import forms, template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from orchestrator_web.jobs.models import TERMINAL_STATES, State
+from orchestrator_web.templatetags.ow import seconds
 
 register = template.Library()
 
-ROW = (
-    '<tr><td><a href="{}">#{}</a></td><td>{}</td><td class="mono">{}</td><td>{}</td>'
-    '<td><span class="state state-{}">{}</span></td><td>{}</td><td class="description">{}</td>'
-    '<td><time datetime="{}">{}</time></td><td>{}</td><td>{}</td></tr>'
-)
+STATE_LABELS = dict(State.choices)
+DESCRIPTION_CHARS = 80
+SELECTED = {True: " selected", False: ""}
 
 
 @register.simple_tag
-def history_rows(rows: list[Row]) -> SafeString:
-    """The history table's rows. Built with format_html (every value escaped) rather than
-    template variables: 50 rows of 14 lookups were most of the page's time."""
+def history_rows(jobs: list[dict[str, Any]], base_url: str) -> SafeString:
+    """The history table's rows, from `Job.objects.values(...)` rows.
 
-    def cells(row: Row) -> tuple[object, ...]:
-        finished = format_html('<time datetime="{}">{}</time>', row.finished_iso, row.finished)
-        return (
-            row.url,
-            row.pk,
-            row.pe_job_id or "—",
-            row.plan_name,
-            row.environment,
-            row.state,
-            row.state_label,
-            row.requested_by,
-            row.description,
-            row.submitted_iso,
-            row.submitted,
-            finished if row.finished else "—",
-            row.duration,
+    Written in Python with the standard library's `html.escape` on every value: 50 rows of
+    template lookups, or of Django's lazy-aware `format_html`, were most of the page's time.
+    """
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    out = []
+    for job in jobs:
+        created, finished, state = job["created_at"], job["finished_at"], job["state"]
+        end = finished or (None if state in TERMINAL_STATES else now)
+        description = job["description"]
+        if len(description) > DESCRIPTION_CHARS:
+            description = Truncator(description).chars(DESCRIPTION_CHARS)
+        out.append(
+            f'<tr><td><a href="{base_url}{job["id"]}/">#{job["id"]}</a></td>'
+            f"<td>{escape(job['pe_job_id']) or '—'}</td>"
+            f'<td class="mono">{escape(job["plan_name"])}</td>'
+            f"<td>{escape(job['environment'])}</td>"
+            f'<td><span class="state state-{escape(state)}">{escape(STATE_LABELS.get(state, state))}</span></td>'
+            f"<td>{escape(job['requested_by_username'])}</td>"
+            f'<td class="description">{escape(description)}</td>'
+            f"<td>{_time(created, zone)}</td>"
+            f"<td>{_time(finished, zone) if finished else '—'}</td>"
+            f"<td>{seconds(end - created) if end else ''}</td></tr>"
         )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
-    return format_html_join("\n", ROW, (cells(row) for row in rows))
+
+def _time(moment: datetime, zone: Any) -> str:
+    local = moment.astimezone(zone)
+    return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
+
+
+@register.simple_tag
+def filter_fields(form: forms.Form) -> SafeString:
+    """The history's filter controls, written out in Python like the rows: Django's widget
+    templates render each <option> through the template engine, which cost more than the table."""
+    out = []
+    for field in form:
+        value = field.value()
+        value = "" if value is None else str(value)
+        name, ident = escape(field.html_name), escape(field.id_for_label)
+        if isinstance(field.field, forms.ChoiceField):
+            options = "".join(
+                f'<option value="{escape(str(key))}"{SELECTED[str(key) == value]}>{escape(str(text))}</option>'
+                for key, text in field.field.choices
+            )
+            control = f'<select name="{name}" id="{ident}">{options}</select>'
+        else:
+            kind = field.field.widget.input_type
+            extra = ' autocomplete="off"' if kind == "search" else ""
+            control = f'<input type="{kind}" name="{name}" id="{ident}" value="{escape(value)}"{extra}>'
+        invalid = " invalid" if field.errors else ""
+        label = f'<label for="{ident}">{escape(str(field.label))}</label>'
+        out.append(f'<div class="field{invalid}">\n  {label}\n  {control}\n</div>')
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
