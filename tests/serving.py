@@ -44,8 +44,11 @@ def database_url() -> str:
 
 
 @contextmanager
-def gunicorn(orchestrator_url: str, *, workers: int = 2, threads: int = 4, **variables: str) -> Iterator[str]:
-    """gunicorn with the production settings (DEBUG off, manifest static files) on loopback."""
+def gunicorn(
+    orchestrator_url: str, *, workers: int | None = 2, threads: int | None = 4, **variables: str
+) -> Iterator[str]:
+    """gunicorn with the production settings (DEBUG off, manifest static files) on loopback.
+    `workers` or `threads` None leaves them to gunicorn.conf.py, as in production."""
     port = free_port()
     with tempfile.TemporaryDirectory() as static_root:
         environ = {
@@ -69,7 +72,9 @@ def gunicorn(orchestrator_url: str, *, workers: int = 2, threads: int = 4, **var
         )
         log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         command = [sys.executable, "-m", "gunicorn", "orchestrator_web.wsgi", "-c", "gunicorn.conf.py"]
-        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
+        command += ["--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(workers)] if workers else []
+        command += ["--threads", str(threads)] if threads else []
         command += ["--access-logfile", "/dev/null"]
         process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"

@@ -75,13 +75,13 @@ def refresh(job: Job, client: OrchestratorClient | None = None, *, force: bool =
     """Bring a pending or running job up to date with its PE plan job and events.
 
     Many people (and their polling pages) may watch one job: PE is asked at most once per
-    JOB_REFRESH_SECONDS for it in this process, unless `force`.
+    JOB_REFRESH_SECONDS for it in this process, unless `force`. Between those, `job` (just read
+    by the caller) already holds what the last refresh stored.
     """
     if job.state not in REFRESHABLE or not job.pe_job_id:
         return Refresh(job)
     interval = settings.JOB_REFRESH_SECONDS
     if not force and interval and not cache.add(f"job-refresh:{job.pk}", True, timeout=interval):
-        job.refresh_from_db()
         return Refresh(job)
     return _pull(job, client or orchestrator())
 

@@ -77,7 +77,8 @@ def main() -> None:
             ("running job, polling fragment", f"/jobs/{running.pk}/", {"HX-Request": "true"}),
         ]
         rows = []
-        with gunicorn(stand_in.url, workers=2, threads=4) as base:
+        # gunicorn.conf.py decides workers and threads, as it does in production.
+        with gunicorn(stand_in.url, workers=None, threads=None) as base:
             sessions = []
             for _ in range(max(CONCURRENCY)):
                 browser = Browser(base)

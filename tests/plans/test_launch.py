@@ -308,7 +308,15 @@ def test_sensitive_values_are_never_stored(as_alice: Client) -> None:
     assert SECRET not in stored
 
 
-def test_a_double_click_makes_one_job_and_one_request(as_alice: Client, stand_in: StandIn) -> None:
+@pytest.mark.parametrize(
+    "transactions",
+    [
+        pytest.param("in a test transaction", id="savepoint"),
+        # As in production: no transaction around the request, so the INSERT commits alone.
+        pytest.param("autocommit", id="autocommit", marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+def test_a_double_click_makes_one_job_and_one_request(as_alice: Client, stand_in: StandIn, transactions: str) -> None:
     reviewed = review(as_alice)
     first = run(as_alice, reviewed)
     second = run(as_alice, reviewed)
