@@ -34,12 +34,15 @@ def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
 def job_list(request: HttpRequest) -> HttpResponse:
     form, jobs = _filtered(request)
     shown = jobs.values(*LIST_FIELDS)  # no JSON documents, and no model instances, for a table
-    page = history_page(shown, request.GET.get("before"), request.GET.get("after"), settings.JOBS_PER_PAGE)
+    before, after = request.GET.get("before"), request.GET.get("after")
+    page = history_page(shown, before, after, settings.JOBS_PER_PAGE)
+    everything = not (before or after or page.older)  # a first page that holds every match
     ctx = {
         "form": form,
         "page": page,
+        "list_url": reverse("jobs:list"),
         # Counting a large table is slow; past the cap the page says "more than".
-        "count": jobs.order_by()[: COUNT_CAP + 1].count(),
+        "count": len(page.jobs) if everything else jobs.order_by()[: COUNT_CAP + 1].count(),
         "count_cap": COUNT_CAP,
         "export_query": urlencode(_filter_params(request)),
     }

@@ -236,6 +236,23 @@ def test_paging_keeps_the_filters(client: Client, alice: User, many_jobs: None) 
     assert len(job_ids(client.get(f"/jobs/?{older_link(first)}"))) == 5
 
 
+def counted(response) -> str:  # type: ignore[no-untyped-def]
+    """What the table's heading says about the number of jobs, e.g. "13 jobs"."""
+    meta = re.search(r'<p class="table-meta">\s*(.*?)\s*·', response.content.decode(), re.S)
+    assert meta, "no job count on the page"
+    return meta.group(1)
+
+
+def test_every_page_counts_all_matching_jobs(client: Client, alice: User, many_jobs: None) -> None:
+    make_job(alice, state="failure")
+    first = logged_in(client, alice).get("/jobs/")
+    last = client.get(f"/jobs/?{older_link(client.get(f'/jobs/?{older_link(first)}'))}")
+    past_the_end = client.get("/jobs/", {"before": job_ids(last)[-1]})  # an empty page
+    assert counted(first) == counted(last) == counted(past_the_end) == "13 jobs"
+    assert counted(client.get("/jobs/", {"state": "failure"})) == "1 job"
+    assert counted(client.get("/jobs/", {"state": "running"})) == "0 jobs"
+
+
 @pytest.mark.parametrize("cursor", ["before=abc", "before=999999", "after=-1"])
 def test_a_page_link_that_is_not_valid_says_so(client: Client, alice: User, many_jobs: None, cursor: str) -> None:
     response = logged_in(client, alice).get(f"/jobs/?{cursor}")

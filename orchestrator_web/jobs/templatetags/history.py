@@ -51,8 +51,8 @@ def history_rows(jobs: list[dict[str, Any]], base_url: str) -> SafeString:
 
 
 def _time(moment: datetime, zone: Any) -> str:
-    local = moment.astimezone(zone)
-    return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
+    iso = moment.astimezone(zone).isoformat()  # 2026-03-01T12:00:00+01:00
+    return f'<time datetime="{iso}">{iso[:10]} {iso[11:16]}</time>'
 
 
 @register.simple_tag
