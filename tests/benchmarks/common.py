@@ -35,13 +35,26 @@ class Stat:
 
 
 def measure(fn: Callable[[], Any], repeats: int = 15, warmup: int = 2) -> Stat:
+    (stat,) = measure_alternately([fn], repeats, warmup)
+    return stat
+
+
+def measure_alternately(fns: list[Callable[[], Any]], repeats: int = 15, warmup: int = 2) -> list[Stat]:
+    """Time each of `fns` `repeats` times, taking turns, so that whatever else the machine is
+    doing weighs on all of them alike."""
     for _ in range(warmup):
-        fn()
-    samples = []
+        for fn in fns:
+            fn()
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
+        for fn, spent in zip(fns, samples, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append((time.perf_counter() - start) * 1000)
+    return [_stat(spent) for spent in samples]
+
+
+def _stat(samples: list[float]) -> Stat:
     quartiles = statistics.quantiles(samples, n=4) if len(samples) > 1 else [samples[0]] * 3
     return Stat(statistics.median(samples), quartiles[0], quartiles[2], len(samples))
 

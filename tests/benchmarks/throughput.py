@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from tests.benchmarks.common import Row, child_arguments, database_url, fresh_database, setup_django, write_rows
 
 CONCURRENCY = (1, 4, 16)
-REPEATS = 3
+REPEATS = 5
 
 
 def load(base: str, path: str, sessions: list, headers: dict[str, str], total: int) -> tuple[float, float, float]:
@@ -85,15 +85,19 @@ def main() -> None:
                 browser.log_in(auditor.username, "bench-password")
                 sessions.append(browser)
             for concurrency in CONCURRENCY:
-                baseline_rps = None
-                for name, path, headers in pages:
-                    load(base, path, sessions[:concurrency], headers, 20)  # warm the caches
-                    runs = [load(base, path, sessions[:concurrency], headers, 40 * concurrency) for _ in range(REPEATS)]
-                    rps = statistics.median(r[0] for r in runs)
-                    p50 = statistics.median(r[1] for r in runs)
-                    p99 = statistics.median(r[2] for r in runs)
-                    if baseline_rps is None:
-                        baseline_rps = rps
+                users = sessions[:concurrency]
+                for _, path, headers in pages:
+                    load(base, path, users, headers, 20)  # warm the caches
+                # Rounds over every page, so that drift on this shared machine weighs on each alike.
+                runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in pages}
+                for _ in range(REPEATS):
+                    for name, path, headers in pages:
+                        runs[name].append(load(base, path, users, headers, 40 * concurrency))
+                baseline_rps = statistics.median(r[0] for r in runs[pages[0][0]])
+                for name, _, _ in pages:
+                    rps = statistics.median(r[0] for r in runs[name])
+                    p50 = statistics.median(r[1] for r in runs[name])
+                    p99 = statistics.median(r[2] for r in runs[name])
                     ratio = rps / baseline_rps
                     is_baseline = name.startswith("baseline")
                     rows.append(
