@@ -16,7 +16,7 @@ CONCURRENCY = (1, 4, 16)
 REPEATS = 5
 
 
-def load(base: str, path: str, sessions: list, headers: dict[str, str], total: int) -> tuple[float, float, float]:
+def load(path: str, sessions: list, headers: dict[str, str], total: int) -> tuple[float, float, float]:
     """`total` GETs spread over the sessions at once: (requests/s, p50 ms, p99 ms)."""
     per = max(1, total // len(sessions))
     latencies: list[float] = []
@@ -87,12 +87,12 @@ def main() -> None:
             for concurrency in CONCURRENCY:
                 users = sessions[:concurrency]
                 for _, path, headers in pages:
-                    load(base, path, users, headers, 20)  # warm the caches
+                    load(path, users, headers, 20)  # warm the caches
                 # Rounds over every page, so that drift on this shared machine weighs on each alike.
                 runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in pages}
                 for _ in range(REPEATS):
                     for name, path, headers in pages:
-                        runs[name].append(load(base, path, users, headers, 40 * concurrency))
+                        runs[name].append(load(path, users, headers, 40 * concurrency))
                 baseline_rps = statistics.median(r[0] for r in runs[pages[0][0]])
                 for name, _, _ in pages:
                     rps = statistics.median(r[0] for r in runs[name])
