@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -38,9 +38,8 @@ class JobFilterForm(forms.Form):
     def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        teams = Group.objects.filter(profile__is_team=True) if access.sees_all_jobs(user) else access.teams_of(user)
-        # Read once here: a ModelChoiceField would query again (twice) to render its options.
-        self.fields["team"].choices = [("", "Any team"), *teams.order_by("name").values_list("pk", "name")]
+        # Not a ModelChoiceField: it would query again (twice) to render its options.
+        self.fields["team"].choices = [("", "Any team"), *access.team_choices(user)]
         self.fields["team"].error_messages["invalid_choice"] = "That team does not exist or is not yours."
         self.fields["state"].error_messages["invalid_choice"] = "“%(value)s” is not a job state."
         self.fields["scope"].error_messages["invalid_choice"] = "“%(value)s” is not a choice here."

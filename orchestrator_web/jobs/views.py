@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.csv_export import streaming_csv
-from orchestrator_web.jobs import services
+from orchestrator_web.jobs import selectors, services
 from orchestrator_web.jobs.forms import JobFilterForm
-from orchestrator_web.jobs.selectors import COUNT_CAP, history_page
 from orchestrator_web.rbac import access
 
 
@@ -33,16 +32,17 @@ def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     form, jobs = _filtered(request)
-    shown = jobs.values(*LIST_FIELDS)  # no JSON documents, and no model instances, for a table
-    page = history_page(shown, request.GET.get("before"), request.GET.get("after"), settings.JOBS_PER_PAGE)
+    # No JSON documents, and no model instances, for a table. Counting a large table is slow:
+    # past the cap the page says "more than". Counted even when the page holds every match, so
+    # every page costs the same.
+    shown = selectors.with_match_count(jobs.values(*LIST_FIELDS), jobs)
+    page = selectors.history_page(shown, request.GET.get("before"), request.GET.get("after"), settings.JOBS_PER_PAGE)
     ctx = {
         "form": form,
         "page": page,
         "list_url": reverse("jobs:list"),
-        # Counting a large table is slow; past the cap the page says "more than". Counted even
-        # when the page holds every match, so every page costs the same number of queries.
-        "count": jobs.order_by()[: COUNT_CAP + 1].count(),
-        "count_cap": COUNT_CAP,
+        "count": selectors.capped_count(page, jobs),
+        "count_cap": selectors.COUNT_CAP,
         "export_query": urlencode(_filter_params(request)),
     }
     template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"

@@ -5,11 +5,13 @@ Views call these on every request; templates only hide what these would refuse.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -64,6 +66,35 @@ def team_mates(user: User) -> QuerySet[AbstractBaseUser]:
 def teams_of(user: User) -> QuerySet[Group]:
     """The team groups `user` is in."""
     return Group.objects.filter(user=user, profile__is_team=True)
+
+
+TEAM_CHOICES_SECONDS = 60
+_TEAMS_VERSION = "team-choices:version"
+
+
+def team_choices(user: User) -> list[tuple[int, str]]:
+    """(id, name) of the teams `user` may filter the history by, by name: every team for those
+    who see every job, otherwise their own.
+
+    Every history page shows them, so they are cached for a minute. A change to groups, team
+    flags or memberships shows at once in the server process that made it, and within the
+    minute in the others (unless the cache is shared). Only the filter's list can be late:
+    which jobs someone sees is always read afresh (visible_jobs).
+    """
+    everyone = sees_all_jobs(user)
+    version = cache.get_or_set(_TEAMS_VERSION, time.time_ns, timeout=None)
+    key = f"team-choices:{version}:{'all' if everyone else user.pk}"
+    choices = cache.get(key)
+    if choices is None:
+        teams = Group.objects.filter(profile__is_team=True) if everyone else teams_of(user)
+        choices = list(teams.order_by("name").values_list("pk", "name"))
+        cache.set(key, choices, TEAM_CHOICES_SECONDS)
+    return choices
+
+
+def forget_team_choices(**_: Any) -> None:
+    """A receiver for every change to groups, team flags and memberships (rbac/apps.py)."""
+    cache.set(_TEAMS_VERSION, time.time_ns(), timeout=None)
 
 
 def sees_all_jobs(user: User) -> bool:

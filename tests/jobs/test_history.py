@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from orchestrator_web.jobs.models import Job
+from orchestrator_web.rbac.models import GroupProfile
 
 from .conftest import logged_in, make_job
 
@@ -263,12 +264,15 @@ def test_a_page_link_that_is_not_valid_says_so(client: Client, alice: User, many
 def test_a_large_history_says_more_than_instead_of_counting(
     client: Client, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestrator_web.jobs import views
+    from orchestrator_web.jobs import selectors
 
-    monkeypatch.setattr(views, "COUNT_CAP", 6)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 6)
     for _ in range(7):
         make_job(alice)
-    assert "More than 6 jobs" in logged_in(client, alice).get("/jobs/").content.decode()
+    page = logged_in(client, alice).get("/jobs/")
+    assert counted(page) == "More than 6 jobs"
+    assert counted(client.get("/jobs/", {"before": job_ids(page)[-1]})) == "More than 6 jobs"  # an empty page
+    assert counted(client.get("/jobs/", {"state": "failure"})) == "0 jobs"
 
 
 def test_the_list_uses_a_fixed_number_of_queries(client: Client, alice: User, history: dict) -> None:
@@ -281,10 +285,33 @@ def test_the_list_uses_a_fixed_number_of_queries(client: Client, alice: User, hi
         return len(captured)
 
     logged_in(client, alice)
+    queries()  # reads the team choices, which stay cached
     few = queries()
     for _ in range(60):
         make_job(alice, description="x")
-    assert queries() == few <= 7  # session, user, permissions (2), teams, page, count
+    assert queries() == few <= 5  # session, user, permissions (2), the page with its count
+
+
+def test_the_team_filter_follows_changes_to_teams_at_once(client: Client, alice: User, team: Group) -> None:
+    def teams_listed() -> list[str]:
+        page = client.get("/jobs/").content.decode()
+        select = re.search(r'<select name="team".*?</select>', page, re.S)
+        assert select, "no team filter"
+        return re.findall(r'<option value="\d+">([^<]*)</option>', select.group(0))
+
+    assert logged_in(client, alice) and teams_listed() == ["Web team"]
+    night = Group.objects.create(name="Night shift")
+    night.user_set.add(alice)
+    assert teams_listed() == ["Web team"]  # a group, not yet a team
+    GroupProfile.objects.create(group=night, is_team=True)
+    assert teams_listed() == ["Night shift", "Web team"]
+    team.name = "Web crew"
+    team.save()
+    assert teams_listed() == ["Night shift", "Web crew"]
+    alice.groups.remove(night)
+    assert teams_listed() == ["Web crew"]
+    team.delete()
+    assert teams_listed() == []
 
 
 # -- CSV -----------------------------------------------------------------------------------------
