@@ -49,11 +49,17 @@ def _store(request: HttpRequest, token: str, expires_in: timedelta | None) -> st
         return f"PE did not accept this token. {explain(exc, 'PE RBAC service')}"
     except errors.PEError as exc:
         return f"The token could not be checked, so it was not stored. {explain(exc, 'PE RBAC service')}"
-    stored, _ = PersonalToken.objects.get_or_create(user=request.user, defaults={"pe_login": subject.login})
-    stored.set_token(token)
-    stored.pe_login = subject.login
-    stored.expires_at = timezone.now() + expires_in if expires_in else None
-    stored.save()
+    # Encrypted before the row is written: a launch never meets a row without its token.
+    fresh = PersonalToken(user=request.user)
+    fresh.set_token(token)
+    PersonalToken.objects.update_or_create(
+        user=request.user,
+        defaults={
+            "ciphertext": fresh.ciphertext,
+            "pe_login": subject.login,
+            "expires_at": timezone.now() + expires_in if expires_in else None,
+        },
+    )
     record(Action.TOKEN_STORED, request.user.get_username(), request=request, pe_login=subject.login)
     messages.success(request, f"Your PE token for PE user {subject.login} is stored. Your launches now use it.")
     return None

@@ -279,17 +279,23 @@ def test_the_list_uses_a_fixed_number_of_queries(client: Client, alice: User, hi
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def queries() -> int:
+    def queries(**query: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            client.get("/jobs/", {"q": "x", "state": "success", "team": ""})
+            response = client.get("/jobs/", {"q": "x", "state": "success", "team": "", **query})
+        assert response.status_code == 200
         return len(captured)
 
     logged_in(client, alice)
     queries()  # reads the team choices, which stay cached
-    few = queries()
+    none_match = queries()
     for _ in range(60):
-        make_job(alice, description="x")
-    assert queries() == few <= 5  # session, user, permissions (2), the page with its count
+        make_job(alice, description="x", state="success")
+    full_page = queries()
+    older = older_link(client.get("/jobs/", {"q": "x", "state": "success"}))
+    assert none_match == full_page <= 5  # session, user, permissions (2), the page with its count
+    second_page = queries(before=older.split("before=")[1])
+    past_the_end = queries(before=str(Job.objects.filter(description="x").order_by("created_at", "pk").first().pk))
+    assert second_page == past_the_end == full_page + 1  # and the cursor's job, with the count
 
 
 def test_the_team_filter_follows_changes_to_teams_at_once(client: Client, alice: User, team: Group) -> None:
