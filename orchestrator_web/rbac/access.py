@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -94,6 +95,12 @@ def team_choices(user: User) -> list[tuple[int, str]]:
 
 def forget_team_choices(**_: Any) -> None:
     """A receiver for every change to groups, team flags and memberships (rbac/apps.py)."""
+    _new_teams_version()
+    # And again once committed: a page read in between still saw the old teams.
+    transaction.on_commit(_new_teams_version)
+
+
+def _new_teams_version() -> None:
     cache.set(_TEAMS_VERSION, time.time_ns(), timeout=None)
 
 
