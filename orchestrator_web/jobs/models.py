@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -107,8 +107,13 @@ class Job(models.Model):
 
     @property
     def duration(self) -> timedelta | None:
-        end = self.finished_at or (None if self.is_terminal else timezone.now())
-        return end - self.created_at if end else None
+        return duration(self.state, self.created_at, self.finished_at, timezone.now())
+
+
+def duration(state: str, created_at: datetime, finished_at: datetime | None, now: datetime) -> timedelta | None:
+    """How long a job ran, or has run so far; None for a finished job without an end time."""
+    end = finished_at or (None if state in TERMINAL_STATES else now)
+    return end - created_at if end else None
 
 
 class JobEvent(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from orchestrator_web.jobs.models import TERMINAL_STATES, State
+from orchestrator_web.jobs.models import State, duration
 from orchestrator_web.templatetags.ow import seconds
 
 register = template.Library()
@@ -29,7 +29,7 @@ def history_rows(jobs: list[dict[str, Any]], base_url: str) -> SafeString:
     out = []
     for job in jobs:
         created, finished, state = job["created_at"], job["finished_at"], job["state"]
-        end = finished or (None if state in TERMINAL_STATES else now)
+        took = duration(state, created, finished, now)
         description = job["description"]
         if len(description) > DESCRIPTION_CHARS:
             description = Truncator(description).chars(DESCRIPTION_CHARS)
@@ -43,7 +43,7 @@ def history_rows(jobs: list[dict[str, Any]], base_url: str) -> SafeString:
             f'<td class="description">{escape(description)}</td>'
             f"<td>{_time(created, zone)}</td>"
             f"<td>{_time(finished, zone) if finished else '—'}</td>"
-            f"<td>{seconds(end - created) if end else ''}</td></tr>"
+            f"<td>{seconds(took)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
