@@ -19,4 +19,6 @@ def test_seed_demo_gives_each_login_its_role(db: None) -> None:
     assert access.can_run(bob, "db::failover", "production")
     assert not access.can_run(bob, "users::rotate_keys", "production")
     assert access.sees_all_jobs(victor)
+    assert not access.sees_all_jobs(alice)
+    assert [name for _, name in access.team_choices(alice)] == ["Operators"]
     assert alice.check_password("alice-demo")

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             f"orchestrator_web demo: http://127.0.0.1:{port}/",
             f"stand-in orchestrator:  {stand_in.url}/orchestrator/v1",
             "logins (user / password):",
-            *[f"  {login:<7} / {password:<12} {role}" for login, (password, _, role) in DEMO_USERS.items()],
+            *[f"  {login:<7} / {user.password:<12} {user.role}" for login, user in DEMO_USERS.items()],
             "PE logins at the stand-in, for a personal token: alice / alice-password, bob / bob-password",
             "sync_jobs runs every 5 seconds in the background. Stop with Ctrl-C.",
             "",

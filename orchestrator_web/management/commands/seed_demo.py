@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -8,14 +8,20 @@ from django.core.management.base import BaseCommand
 
 from orchestrator_web.rbac.models import GroupProfile, PlanGrant
 
-# login: (password, superuser, what they show in the demo)
-DEMO_USERS = {
-    "admin": ("admin-demo", True, "superuser: runs everything, sees everything, manages permissions"),
-    "alice": ("alice-demo", False, "operator"),
-    "bob": ("bob-demo", False, "database operator"),
-    "victor": ("victor-demo", False, "auditor"),
-}
 
+class DemoUser(NamedTuple):
+    password: str
+    role: str  # what they show in the demo
+    superuser: bool = False
+    permissions: tuple[str, ...] = ()  # codenames
+
+
+DEMO_USERS = {
+    "admin": DemoUser("admin-demo", "superuser: runs everything, sees everything, manages permissions", True),
+    "alice": DemoUser("alice-demo", "operator"),
+    "bob": DemoUser("bob-demo", "database operator"),
+    "victor": DemoUser("victor-demo", "auditor", permissions=("view_all_jobs",)),
+}
 
 # group: (members, [(plan, environments)])
 DEMO_GROUPS = {
@@ -30,14 +36,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
-        for login, (password, superuser, _) in DEMO_USERS.items():
+        for login, demo in DEMO_USERS.items():
             user, created = User.objects.get_or_create(username=login)
             if created:
-                user.set_password(password)
-                user.is_superuser = user.is_staff = superuser
+                user.set_password(demo.password)
+                user.is_superuser = user.is_staff = demo.superuser
                 user.save()
-                if login == "victor":
-                    user.user_permissions.add(Permission.objects.get(codename="view_all_jobs"))
+                user.user_permissions.set(Permission.objects.filter(codename__in=demo.permissions))
                 self.stdout.write(f"created demo user {login}")
         for name, (members, grants) in DEMO_GROUPS.items():
             group, created = Group.objects.get_or_create(name=name)
