@@ -146,3 +146,11 @@ def test_token_pages_need_a_login_and_a_post(client: Client, alice: User) -> Non
     assert client.get("/accounts/profile/").status_code == 302
     client.force_login(alice)
     assert client.get("/accounts/profile/token/").status_code == 405
+
+
+def test_a_new_token_replaces_the_stored_one(as_alice: Client, alice: User) -> None:
+    as_alice.post("/accounts/profile/token/", {"token": "alice-token"})
+    as_alice.post("/accounts/profile/token/login/", {"login": "alice", "password": "alice-password", "lifetime": "8h"})
+    stored = PersonalToken.objects.get(user=alice)  # still one row
+    assert stored.token() not in (None, "alice-token")
+    assert stored.expires_at is not None
