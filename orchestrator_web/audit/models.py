@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     MEMBER_REMOVED = "member_removed", "Member removed"
     TOKEN_STORED = "token_stored", "Personal token stored"
     TOKEN_REMOVED = "token_removed", "Personal token removed"
+    ALIAS_CHANGED = "alias_changed", "Type alias added or changed"
+    ALIAS_DELETED = "alias_deleted", "Type alias deleted"
 
 
 class AppendOnly(models.QuerySet["AuditEntry"]):

@@ -6,7 +6,6 @@ when a key the API documents as always present is missing or has the wrong JSON 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -104,16 +103,17 @@ class PlanList:
 
 @dataclass(frozen=True)
 class Parameter:
+    """A plan parameter as PE describes it (section 3.2)."""
+
     name: str
     type: str = "Any"
     description: str = ""
-    # Puppet source text such as "'graceful'" or "undef", not JSON (section 3.2).
-    default_value: str | None = None
-    sensitive: bool = False
-
-    @property
-    def has_default(self) -> bool:
-        return self.default_value is not None
+    # Puppet source text such as "'graceful'", "undef" or "$facts['os']['family']" for
+    # Puppet-language plans; the value itself (any JSON) for YAML plans. None without a default.
+    default_value: Any = None
+    has_default: bool = False
+    # Bolt's flag, when PE passes it on (section 3.2: not documented, so it may be missing).
+    sensitive: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -134,16 +134,13 @@ class Plan:
             p = JsonReader(raw, f"plan.metadata.parameters.{name}")
             type_ = p.get("type", str, required=False, default="Any")
             default = p.get("default_value", (str, int, float, bool, list, dict), required=False)
-            if default is not None and not isinstance(default, str):
-                # YAML plans give the YAML value itself; keep one representation.
-                default = json.dumps(default)
             parameters[name] = Parameter(
                 name=name,
                 type=type_,
                 description=p.get("description", str, required=False, default=""),
                 default_value=default,
-                # Bolt's flag may be absent; the type says it too.
-                sensitive=p.get("sensitive", bool, required=False, default=False) or type_.startswith("Sensitive"),
+                has_default=default is not None,
+                sensitive=p.get("sensitive", bool, required=False),
             )
         return cls(
             name=r.get("name", str),

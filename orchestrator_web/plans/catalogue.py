@@ -9,14 +9,16 @@ from django.conf import settings
 from django.core.cache import cache
 
 from orchestrator_web.connection import orchestrator
+from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.errors import PEError
 from orchestrator_web.pe.types import Plan, PlanList
+from orchestrator_web.plans import aliases
 
 
 def _key(*parts: str) -> str:
     # One cache per orchestrator: pointing the app elsewhere must not show the old catalogue.
     scope = hashlib.sha256(settings.ORCHESTRATOR_URL.encode()).hexdigest()[:12]
-    return ":".join(("catalogue", scope, *parts))
+    return ":".join(("catalogue:v2", scope, *parts))
 
 
 def plan_list(environment: str, *, refresh: bool = False) -> PlanList:
@@ -64,3 +66,15 @@ def plan_details(plan_names: list[str], environment: str, *, refresh: bool = Fal
         with ThreadPoolExecutor(max_workers=min(8, len(missing))) as pool:
             found.update(zip(missing, pool.map(fetch, missing), strict=True))
     return {name: found[name] for name in plan_names}
+
+
+def plan_parameters(plan: Plan) -> dict[str, pt.PlanParameter]:
+    """The plan's parameters with Puppet's call rules applied, aliases resolved with the
+    shipped and the administrators' definitions."""
+    registry = aliases.registry()
+    return {
+        name: pt.plan_parameter(
+            name, p.type, p.default_value, has_default=p.has_default, sensitive=p.sensitive, registry=registry
+        )
+        for name, p in plan.parameters.items()
+    }

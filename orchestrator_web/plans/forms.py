@@ -1,232 +1,31 @@
-"""The launch form: one field per plan parameter, built from its Puppet type."""
+"""The launch form: one field per plan parameter (see fields.py), or the whole params object as
+JSON, then the description, timeout and userdata that go with the run.
+
+Values live in a *state*: the form's raw data (name → text), without secrets. Secrets live
+apart, sealed (see sealing.py), so no page ever carries one. Every change of view (another
+environment, JSON and back, "Change something" after review) rebuilds the form from a state
+and the kept secrets, and says what could not be carried over.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from orchestrator_web.pe import puppet_types as pt
-from orchestrator_web.pe.types import Parameter, Plan
+from orchestrator_web.pe.types import Plan
+from orchestrator_web.plans.fields import EMPTY, MAX_JSON, ParameterField, form_field, json_to_text, read_json
 
-OMITTED: Any = object()  # a parameter left empty: the key is not sent, PE uses the plan's default
 PARAM_PREFIX = "param__"
 MAX_DESCRIPTION = 1000
-MAX_JSON = 256 * 1024
 RESERVED_USERDATA_KEY = "orchestrator_web"
-
-
-def _unwrap(t: pt.PType) -> pt.PType:
-    while isinstance(t, (pt.Sensitive, pt.Optional, pt.NotUndef)):
-        t = t.inner
-    return t
-
-
-def _is_scalar(t: pt.PType) -> bool:
-    return isinstance(_unwrap(t), (pt.String, pt.Pattern, pt.Enum, pt.Integer, pt.Float, pt.Boolean, pt.TargetSpec))
-
-
-def widget_kind(t: pt.PType) -> str:
-    """How a parameter of type `t` is typed in: text, password, integer, number, checkbox,
-    tristate, select, lines or json."""
-    if isinstance(t, pt.Sensitive):
-        return "password"
-    inner = _unwrap(t)
-    optional = pt.accepts_undef(t)
-    if isinstance(inner, pt.Boolean):
-        return "tristate" if optional else "checkbox"
-    if isinstance(inner, pt.Enum):
-        return "select"
-    if isinstance(inner, pt.Integer):
-        return "integer"
-    if isinstance(inner, pt.Float):
-        return "number"
-    if isinstance(inner, (pt.String, pt.Pattern)):
-        return "text"
-    if isinstance(inner, pt.TargetSpec) or (isinstance(inner, pt.Array) and _is_scalar(inner.element)):
-        return "lines"
-    return "json"
-
-
-def _scalar_from_text(t: pt.PType, text: str) -> Any:
-    """A value typed as text, converted to what the type wants (before checking it)."""
-    inner = _unwrap(t)
-    if isinstance(inner, pt.Integer):
-        try:
-            return int(text)
-        except ValueError:
-            raise pt.TypeMismatch(f"expects a whole number, got {text!r}") from None
-    if isinstance(inner, pt.Float):
-        try:
-            number = float(text)
-        except ValueError:
-            raise pt.TypeMismatch(f"expects a number, got {text!r}") from None
-        # Numeric keeps whole numbers whole; Float must be sent as a decimal (5 -> 5.0).
-        return int(text) if inner.numeric and text.lstrip("-").isdigit() else number
-    if isinstance(inner, pt.Boolean):
-        lowered = text.lower()
-        if lowered not in ("true", "false"):
-            raise pt.TypeMismatch(f"expects true or false, got {text!r}")
-        return lowered == "true"
-    return text
-
-
-def _json_error(exc: json.JSONDecodeError) -> str:
-    return f"This is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
-
-
-def text_to_value(kind: str, t: pt.PType, raw: Any) -> Any:
-    """Turn what was typed into a JSON value, or OMITTED for an empty field."""
-    if kind == "checkbox":
-        return bool(raw)
-    text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-    if kind != "password":
-        text = text.strip()
-    if text == "":
-        return OMITTED
-    if kind == "tristate":
-        return text == "true"
-    if kind == "json":
-        if len(text) > MAX_JSON:
-            raise pt.TypeMismatch(f"is too long (at most {MAX_JSON // 1024} KB of JSON)")
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise pt.TypeMismatch(_json_error(exc)) from None
-    if kind == "lines":
-        if text.startswith("["):
-            try:
-                return json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise pt.TypeMismatch(_json_error(exc)) from None
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        inner = _unwrap(t)
-        if isinstance(inner, pt.TargetSpec):
-            return lines[0] if len(lines) == 1 else lines
-        return [_scalar_from_text(inner.element, line) for line in lines]  # type: ignore[attr-defined]
-    if kind == "password":
-        inner = _unwrap(t)
-        if isinstance(inner, (pt.String, pt.Pattern, pt.Enum, pt.Any_, pt.Unknown)):
-            return text
-        if isinstance(inner, (pt.Integer, pt.Float, pt.Boolean)):
-            return _scalar_from_text(inner, text)
-        return text_to_value("json", inner, text)
-    return _scalar_from_text(t, text)
-
-
-def value_to_text(kind: str, value: Any) -> Any:
-    """The reverse of text_to_value: how a JSON value is shown in its field."""
-    if value is None or value is OMITTED:
-        return False if kind == "checkbox" else ""
-    if kind == "checkbox":
-        return bool(value)
-    if kind == "tristate":
-        return "true" if value else "false"
-    if kind == "lines":
-        if isinstance(value, str):
-            return value
-        if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
-            return "\n".join(str(v) for v in value)
-        return json.dumps(value)
-    if kind == "json":
-        return json.dumps(value, indent=2) if isinstance(value, (list, dict)) and value else json.dumps(value)
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-HINTS = {
-    "lines": "One per line, or a JSON array.",
-    "json": "JSON: text in double quotes, lists in [ ], objects in { }.",
-    "tristate": "Leave unset to let the plan decide.",
-}
-
-
-class ParameterField(forms.Field):
-    """One plan parameter. Cleans to a JSON value checked against the Puppet type, or to
-    OMITTED when left empty."""
-
-    def __init__(self, parameter: Parameter, **kwargs: Any) -> None:
-        self.parameter = parameter
-        self.ptype = pt.parse_type_or_unknown(parameter.type)
-        self.kind = widget_kind(self.ptype)
-        self.default = pt.parse_default(parameter.default_value) if parameter.has_default else pt.NO_DEFAULT
-        # Bolt: required unless there is a default; an Optional type may be left out.
-        self.must_have = not parameter.has_default and not pt.accepts_undef(self.ptype) and self.kind != "checkbox"
-        self.skip = False  # set in JSON mode, where the params_json field carries the values
-        description = parameter.description.strip()
-        help_parts = [_sentence_end(description) if description else "", HINTS.get(self.kind, "")]
-        if parameter.has_default:
-            help_parts.append(f"Default: {parameter.default_value}")
-        super().__init__(
-            required=False,
-            label=parameter.name,
-            help_text=" ".join(part for part in help_parts if part),
-            widget=self._widget(),
-            initial=self._initial(),
-            **kwargs,
-        )
-
-    def _widget(self) -> forms.Widget:
-        inner = _unwrap(self.ptype)
-        if self.kind == "password":
-            return forms.PasswordInput(attrs={"autocomplete": "off"})
-        if self.kind == "checkbox":
-            return forms.CheckboxInput()
-        if self.kind == "tristate":
-            return forms.Select(choices=[("", "(not set)"), ("true", "true"), ("false", "false")])
-        if self.kind == "select":
-            choices = [(v, v) for v in inner.values]  # type: ignore[attr-defined]
-            if self.default is pt.NO_DEFAULT:  # with a default, that value is pre-selected instead
-                choices.insert(0, ("", "Choose…" if self.must_have else "(not set)"))
-            return forms.Select(choices=choices)
-        if self.kind in ("integer", "number"):
-            attrs: dict[str, Any] = {"step": "1" if self.kind == "integer" else "any"}
-            low, high = inner.min, inner.max  # type: ignore[attr-defined]
-            if low != float("-inf"):
-                attrs["min"] = low
-            if high != float("inf"):
-                attrs["max"] = high
-            return forms.NumberInput(attrs=attrs)
-        if self.kind in ("lines", "json"):
-            return forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})
-        attrs = {}
-        if isinstance(inner, pt.String) and inner.max != float("inf"):
-            attrs["maxlength"] = int(inner.max)
-        return forms.TextInput(attrs=attrs)
-
-    def _initial(self) -> Any:
-        if self.default is pt.NO_DEFAULT or self.kind == "password":
-            return False if self.kind == "checkbox" else None
-        return value_to_text(self.kind, self.default)
-
-    def clean(self, raw: Any) -> Any:
-        if self.skip:
-            return OMITTED
-        try:
-            value = text_to_value(self.kind, self.ptype, raw)
-        except pt.TypeMismatch as exc:
-            raise ValidationError(_sentence(exc)) from None
-        if value is OMITTED:
-            if self.must_have:
-                raise ValidationError("This parameter is required.")
-            return OMITTED
-        try:
-            return pt.check(self.ptype, value)
-        except pt.TypeMismatch as exc:
-            raise ValidationError(_sentence(exc)) from None
-
-
-def _sentence_end(text: str) -> str:
-    return text if text.endswith((".", "!", "?", ")")) else text + "."
-
-
-def _sentence(exc: pt.TypeMismatch) -> str:
-    if exc.message.startswith("This "):
-        return exc.message
-    subject = f"Item {exc.path}" if exc.path else "This parameter"
-    return f"{subject} {exc.message}."
+RUN_OPTIONS = ("environment", "description", "timeout", "userdata")
 
 
 @dataclass
@@ -241,12 +40,10 @@ class Launch:
     timeout: int | None
     userdata: dict[str, Any]
     param_types: dict[str, str]
+    defaulted: list[str] = field(default_factory=list)  # left out: PE applies the plan's default
 
 
 class LaunchForm(forms.Form):
-    """Environment, the plan's parameters (as fields, or as one JSON object), then the
-    description, timeout and userdata that go with the run."""
-
     environment = forms.ChoiceField(help_text="The Puppet code environment to run the plan from.")
     mode = forms.ChoiceField(
         choices=[("form", "form"), ("json", "json")], widget=forms.HiddenInput, initial="form", required=False
@@ -254,6 +51,7 @@ class LaunchForm(forms.Form):
     params_json = forms.CharField(
         label="Parameters (JSON)",
         required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         help_text="The whole params object, checked against the plan's parameter types.",
     )
@@ -278,30 +76,118 @@ class LaunchForm(forms.Form):
         help_text='Extra data kept with the PE job, like {"ticket": "CHG-2041"}.',
     )
 
-    def __init__(self, plan: Plan, environments: list[str], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        plan: Plan,
+        parameters: Mapping[str, pt.PlanParameter],
+        environments: list[str],
+        data: Mapping[str, Any] | None = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        kept: Mapping[str, str] | None = None,
+        forget: list[str] | None = None,
+    ) -> None:
+        secret_names = [name for name, p in parameters.items() if p.secret]
+        json_mode = data is not None and data.get("mode") == "json"
+        typed = {name for name in secret_names if data is not None and str(data.get(PARAM_PREFIX + name) or "")}
+        forgotten = set(forget or [])
+        # Secrets kept from before (sealed), unless typed again or let go.
+        self.kept = {
+            k: v for k, v in (kept or {}).items() if k in secret_names and k not in forgotten and k not in typed
+        }
+        if data is not None and self.kept and not json_mode:
+            data = data.copy()  # type: ignore[attr-defined]
+            for name, text in self.kept.items():
+                data[PARAM_PREFIX + name] = text  # type: ignore[index]
+        super().__init__(data, initial=initial)
         self.plan = plan
+        self.parameters = dict(parameters)
         self.fields["environment"].choices = [(env, env) for env in environments]
-        json_mode = self.is_bound and self.data.get("mode") == "json"
-        for name, parameter in plan.parameters.items():
-            field = ParameterField(parameter)
-            field.skip = json_mode
+        for name, parameter in self.parameters.items():
+            source = plan.parameters.get(name)
+            field = form_field(parameter, source.description if source else "")
+            field.skip = json_mode  # type: ignore[attr-defined]  # the JSON object carries the values
             self.fields[PARAM_PREFIX + name] = field
 
-    # -- what the template needs ------------------------------------------------------
+    @classmethod
+    def from_state(
+        cls,
+        plan: Plan,
+        parameters: Mapping[str, pt.PlanParameter],
+        environments: list[str],
+        state: Mapping[str, Any] | None = None,
+        *,
+        kept: Mapping[str, str] | None = None,
+    ) -> LaunchForm:
+        """An unbound form showing `state` (raw texts; the defaults where it has none)."""
+        form = cls(plan, parameters, environments, kept=kept)
+        values = {**form.default_state(), **(state or {})}
+        form.initial = {
+            name: form.fields[name].widget.value_from_datadict(values, {}, name)
+            for name in values
+            if name in form.fields
+        }
+        return form
+
+    def default_state(self) -> dict[str, Any]:
+        """Literal defaults, as the fields show them (never a secret's)."""
+        state: dict[str, Any] = {"mode": "form"}
+        for name, parameter in self.parameters.items():
+            if parameter.default.kind is pt.DefaultKind.LITERAL and not parameter.secret:
+                state[PARAM_PREFIX + name] = self.field_for(name).to_text(parameter.default.value)
+        return state
+
+    # -- what templates and views need -------------------------------------------------------
+
+    @property
+    def secret_names(self) -> list[str]:
+        return [name for name, p in self.parameters.items() if p.secret]
 
     @property
     def json_mode(self) -> bool:
-        mode = self["mode"].value()
-        return mode == "json"
+        return self["mode"].value() == "json"
 
     def parameter_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith(PARAM_PREFIX)]
+        return [self[PARAM_PREFIX + name] for name in self.parameters]
 
-    def parameter_field(self, name: str) -> ParameterField:
+    def field_for(self, name: str) -> ParameterField:
         return self.fields[PARAM_PREFIX + name]  # type: ignore[return-value]
 
-    # -- cleaning -------------------------------------------------------------------------
+    def kept_secret_names(self) -> list[str]:
+        """Secrets carried from before without being typed again (shown as "kept")."""
+        return list(self.kept)
+
+    def raw_state(self) -> dict[str, str]:
+        """What was typed, secrets left out: enough to rebuild this form."""
+        source = self.data if self.is_bound else {}
+        state = {}
+        for name in (*RUN_OPTIONS, "mode", "params_json"):
+            if name in source:
+                state[name] = str(source.get(name) or "")
+        for name, parameter in self.parameters.items():
+            key = PARAM_PREFIX + name
+            if not parameter.secret and key in source:
+                state[key] = str(source.get(key) or "")
+        if self.json_mode and "params_json" in state:
+            state["params_json"], _ = split_secrets(state["params_json"], self.secret_names)
+        return state
+
+    def secret_texts(self) -> dict[str, str]:
+        """The secrets in effect now (typed or kept), as form-mode text, to seal for the next page."""
+        texts = dict(self.kept)
+        if not self.is_bound:
+            return texts
+        if self.json_mode:
+            _, found = split_secrets(str(self.data.get("params_json") or ""), self.secret_names)
+            texts.update({name: self.field_for(name).to_text(value) for name, value in found.items()})
+        else:
+            for name in self.secret_names:
+                typed = str(self.data.get(PARAM_PREFIX + name) or "")
+                if typed:
+                    texts[name] = typed
+        return texts
+
+    # -- cleaning -------------------------------------------------------------------------------
 
     def clean_description(self) -> str:
         return self.cleaned_data["description"].strip()
@@ -310,12 +196,7 @@ class LaunchForm(forms.Form):
         text = self.cleaned_data["userdata"].strip()
         if not text:
             return {}
-        if len(text) > MAX_JSON:
-            raise ValidationError(f"Userdata is too long (at most {MAX_JSON // 1024} KB).")
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(_json_error(exc)) from None
+        value = read_json(text)
         if not isinstance(value, dict):
             raise ValidationError('Userdata must be a JSON object, like {"ticket": "CHG-2041"}.')
         if RESERVED_USERDATA_KEY in value:
@@ -324,130 +205,204 @@ class LaunchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        data["params"] = self._params_from_json(data) if self.json_mode else self._params_from_fields(data)
+        if self.json_mode:
+            given = self._values_from_json()
+        else:
+            given = {}
+            for name in self.parameters:
+                value = data.get(PARAM_PREFIX + name, EMPTY)
+                if value is not EMPTY and PARAM_PREFIX + name not in self.errors:
+                    given[name] = value
+        if given is None:
+            return data
+        call = pt.plan_call(self.plan.name, self.parameters, given)
+        for name, problem in call.problems.items():
+            if name not in self.parameters:
+                self.add_error("params_json" if self.json_mode else None, problem)
+            elif self.json_mode:
+                self.add_error("params_json", f"{name}: {problem}")
+            elif PARAM_PREFIX + name not in self.errors:
+                self.add_error(PARAM_PREFIX + name, problem)
+        data["call"] = call
         return data
 
-    def _params_from_fields(self, data: dict[str, Any]) -> dict[str, Any]:
-        params = {}
-        for name in self.plan.parameters:
-            value = data.get(PARAM_PREFIX + name, OMITTED)
-            if value is not OMITTED:
-                params[name] = value
-        return params
-
-    def _params_from_json(self, data: dict[str, Any]) -> dict[str, Any]:
-        text = (data.get("params_json") or "").strip() or "{}"
-        if len(text) > MAX_JSON:
-            self.add_error("params_json", f"The parameters are too long (at most {MAX_JSON // 1024} KB).")
-            return {}
+    def _values_from_json(self) -> dict[str, Any] | None:
+        text = str(self.data.get("params_json") or "").strip() or "{}"
         try:
-            params = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self.add_error("params_json", _json_error(exc))
-            return {}
-        if not isinstance(params, dict):
+            given = read_json(text)
+        except ValidationError as exc:
+            self.add_error("params_json", exc)
+            return None
+        if not isinstance(given, dict):
             self.add_error("params_json", 'The parameters must be a JSON object, like {"targets": ["web01"]}.')
-            return {}
-        problems = []
-        for name in params:
-            if name not in self.plan.parameters:
-                known = ", ".join(self.plan.parameters) or "none"
-                problems.append(f'"{name}" is not a parameter of {self.plan.name} (its parameters: {known}).')
-        for name in self.plan.parameters:
-            field = self.parameter_field(name)
-            if name not in params or (params[name] is None and field.must_have):
-                if field.must_have:
-                    problems.append(f'"{name}" is required.')
-                continue
-            try:
-                params[name] = pt.check(field.ptype, params[name], name)
-            except pt.TypeMismatch as exc:
-                problems.append(f"{exc}.")
-        for problem in problems:
-            self.add_error("params_json", problem)
-        return params
+            return None
+        for name, text_value in self.kept.items():
+            if name not in given:
+                try:
+                    given[name] = self.field_for(name).to_python(text_value)
+                except ValidationError as exc:
+                    self.add_error("params_json", f"{name}: {exc.messages[0]}")
+        return given
 
     def launch(self) -> Launch:
         data = self.cleaned_data
-        sensitive = [name for name, p in self.plan.parameters.items() if p.sensitive and name in data["params"]]
+        call: pt.Call = data["call"]
         return Launch(
             plan_name=self.plan.name,
             environment=data["environment"],
-            params=data["params"],
-            sensitive=sensitive,
+            params=call.params,
+            sensitive=[name for name in call.params if self.parameters[name].secret],
             description=data["description"],
             timeout=data["timeout"],
             userdata=data["userdata"],
-            param_types={name: p.type for name, p in self.plan.parameters.items()},
+            param_types={name: p.type_text for name, p in self.parameters.items()},
+            defaulted=call.defaulted,
         )
 
-    # -- switching between the fields and JSON ---------------------------------------------
+    # -- switching between the fields and JSON ---------------------------------------------------
 
-    def values_as_json(self) -> str:
-        """The parameter fields' current values as a JSON object (for "Edit as JSON").
-        Values that do not convert are left out."""
-        params = {}
-        for name in self.plan.parameters:
-            field = self.parameter_field(name)
-            if field.kind == "password":
-                continue  # never copied into a visible textarea
-            raw = self[PARAM_PREFIX + name].value()
-            try:
-                value = text_to_value(field.kind, field.ptype, raw)
-            except pt.TypeMismatch:
+    def to_json_state(self) -> tuple[dict[str, str], dict[str, str]] | None:
+        """(state in JSON mode, secrets) from a bound form-mode form, or None (with errors
+        on the fields) when a value cannot be read yet."""
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        params: dict[str, Any] = {}
+        secrets = self.secret_texts()
+        for name, parameter in self.parameters.items():
+            bound = self[PARAM_PREFIX + name]
+            if parameter.secret:
                 continue
-            if value is not OMITTED:
+            try:
+                value = bound.field.to_python(bound.data)
+            except ValidationError as exc:
+                self.add_error(bound.name, exc)
+                continue
+            if value is not EMPTY:
                 params[name] = value
-        return json.dumps(params, indent=2)
+        if self._errors:
+            self.add_error(None, "Fix the marked fields before editing as JSON; nothing was changed.")
+            return None
+        state = {k: v for k, v in self.raw_state().items() if not k.startswith(PARAM_PREFIX)}
+        state |= {"mode": "json", "params_json": json.dumps(params, indent=2, ensure_ascii=False)}
+        return state, secrets
 
-    def fields_from_json(self) -> dict[str, Any] | None:
-        """The JSON text as initial values for the parameter fields, or None if it does not parse."""
+    def to_form_state(self) -> tuple[dict[str, str], dict[str, str]] | None:
+        """(state in form mode, secrets) from a bound JSON-mode form, or None (with an error
+        on the JSON) when a value would not survive the trip."""
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        text = str(self.data.get("params_json") or "").strip() or "{}"
         try:
-            params = json.loads((self["params_json"].value() or "").strip() or "{}")
-        except json.JSONDecodeError:
+            given = read_json(text)
+        except ValidationError as exc:
+            self.add_error("params_json", f"{exc.messages[0]} Fix the JSON before going back to the form.")
             return None
-        if not isinstance(params, dict):
+        if not isinstance(given, dict):
+            self.add_error("params_json", "The parameters must be a JSON object before going back to the form.")
             return None
-        return {
-            PARAM_PREFIX + name: value_to_text(self.parameter_field(name).kind, value)
-            for name, value in params.items()
-            if name in self.plan.parameters and self.parameter_field(name).kind != "password"
-        }
+        state = {k: v for k, v in self.raw_state().items() if k != "params_json"} | {"mode": "form"}
+        secrets = dict(self.kept)
+        problems = []
+        for name, value in given.items():
+            if name not in self.parameters:
+                problems.append(f"{name!r} is not a parameter of {self.plan.name}: rename or remove it first.")
+                continue
+            field = self.field_for(name)
+            text_value = field.to_text(value)
+            try:
+                back = field.to_python(text_value)
+            except ValidationError:
+                back = EMPTY
+            if value is None and not self.parameters[name].required:
+                text_value, back = "", None  # an empty field sends null (or the default) too
+            if back is EMPTY or _as_json(back) != _as_json(value):
+                problems.append(
+                    f"{name}: {pt.describe(value)} cannot be shown in its field without changing it; "
+                    "keep editing it as JSON, or change it first."
+                )
+                continue
+            if self.parameters[name].secret:
+                secrets[name] = text_value
+            else:
+                state[PARAM_PREFIX + name] = text_value
+        for name, parameter in self.parameters.items():
+            if name not in given and not parameter.secret:
+                state[PARAM_PREFIX + name] = ""
+        if problems:
+            for problem in problems:
+                self.add_error("params_json", problem)
+            return None
+        return state, secrets
 
 
-def initial_from_job(job: Any, plan: Plan) -> tuple[dict[str, Any], list[str]]:
-    """The launch form's initial values from an earlier job ("Run again"), and notes on what
-    changed in the plan's signature since then."""
-    initial: dict[str, Any] = {
+def _as_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def split_secrets(text: str, names: list[str]) -> tuple[str, dict[str, Any]]:
+    """JSON params text without the secret keys (to show again), and those values (to seal).
+    Text that is not a JSON object comes back as it is."""
+    if not names:
+        return text, {}
+    try:
+        value = pt.read_json(text) if len(text) <= MAX_JSON else None
+    except pt.JSONProblem:
+        return text, {}
+    if not isinstance(value, dict) or not any(name in value for name in names):
+        return text, {}
+    secrets = {name: value.pop(name) for name in names if name in value}
+    return json_to_text(value), secrets
+
+
+def carry_over(state: Mapping[str, str], plan: Plan, kept: Mapping[str, str]) -> list[str]:
+    """Notes on values typed for another environment's version of the plan that this one
+    (`plan`) has no parameter for: they are not carried over, and the person is told."""
+    notes = []
+    for key, value in state.items():
+        name = key.removeprefix(PARAM_PREFIX)
+        if key.startswith(PARAM_PREFIX) and name not in plan.parameters and str(value).strip() not in ("", "false"):
+            notes.append(f"{name} is not a parameter of {plan.name} here; its value {value!r} was not carried over.")
+    for name in kept:
+        if name not in plan.parameters:
+            notes.append(f"{name} is not a parameter of {plan.name} here; its sensitive value was let go.")
+    return notes
+
+
+def initial_from_job(
+    job: Any, plan: Plan, parameters: Mapping[str, pt.PlanParameter]
+) -> tuple[dict[str, Any], list[str]]:
+    """The launch form's state from an earlier job ("Run again"), and notes on what changed in
+    the plan's signature since then."""
+    fields = {PARAM_PREFIX + name: form_field(p) for name, p in parameters.items()}
+    state: dict[str, Any] = {
         "environment": job.environment,
         "description": job.description,
-        "timeout": job.timeout,
+        "timeout": "" if job.timeout is None else str(job.timeout),
         "userdata": json.dumps(job.userdata) if job.userdata else "",
     }
     notes: list[str] = []
     for name, value in job.params.items():
-        parameter = plan.parameters.get(name)
+        parameter = parameters.get(name)
         if parameter is None:
             notes.append(
                 f"{name} no longer exists in {plan.name}; its old value {json.dumps(value)} is not carried over."
             )
             continue
-        field = ParameterField(parameter)
         old_type = job.param_types.get(name)
-        if old_type and old_type != parameter.type:
-            notes.append(f"{name} changed type from {old_type} to {parameter.type}; check its value.")
-        try:
-            pt.check(field.ptype, value)
-        except pt.TypeMismatch as exc:
-            notes.append(f"{name}: the old value no longer fits ({exc.message}).")
-        initial[PARAM_PREFIX + name] = value_to_text(field.kind, value)
+        if old_type and old_type != parameter.type_text:
+            notes.append(f"{name} changed type from {old_type} to {parameter.type_text}; check its value.")
+        if value is not None:
+            try:
+                parameter.check(value)
+            except pt.TypeMismatch as exc:
+                notes.append(f"{name}: the old value no longer fits ({exc.message}).")
+        field: Any = fields[PARAM_PREFIX + name]
+        state[PARAM_PREFIX + name] = "" if value is None else field.to_text(value)
     for name in job.sensitive_params:
-        if name in plan.parameters:
+        if name in parameters:
             notes.append(f"{name} is sensitive and was not stored: type it again.")
         else:
             notes.append(f"{name} no longer exists in {plan.name}.")
     if job.param_types:
-        for name in plan.parameters:
+        for name in parameters:
             if name not in job.param_types:
                 notes.append(f"{name} is a new parameter since job {job.pk}.")
-    return initial, notes
+    return state, notes

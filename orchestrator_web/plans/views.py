@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -9,15 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job
+from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.errors import PEError, UnknownPlan
 from orchestrator_web.pe.types import Plan
-from orchestrator_web.plans import catalogue
-from orchestrator_web.plans.forms import Launch, LaunchForm, initial_from_job
-from orchestrator_web.plans.sealing import ReviewExpired, seal, unseal
+from orchestrator_web.plans import catalogue, sealing
+from orchestrator_web.plans.forms import Launch, LaunchForm, carry_over, initial_from_job
 from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import deny
@@ -60,6 +63,44 @@ def _plan_or_404(plan_name: str) -> str:
     return plan_name
 
 
+class _Page:
+    """One request to the launch page: who, which plan, where, and how to render."""
+
+    def __init__(self, request: HttpRequest, plan_name: str, allowed: list[str]) -> None:
+        self.request, self.plan_name, self.allowed = request, plan_name, allowed
+        self.user_id: int = request.user.pk
+
+    def seal(self, data: dict[str, Any], purpose: str) -> str:
+        return sealing.seal(data, user_id=self.user_id, plan_name=self.plan_name, purpose=purpose)
+
+    def unseal(self, token: str, purpose: str) -> dict[str, Any]:
+        return sealing.unseal(token, user_id=self.user_id, plan_name=self.plan_name, purpose=purpose)
+
+    def kept_secrets(self) -> dict[str, str]:
+        token = self.request.POST.get("secrets", "")
+        if not token:
+            return {}
+        try:
+            return self.unseal(token, sealing.SECRETS)
+        except sealing.ReviewExpired:
+            messages.warning(self.request, "Sensitive values typed earlier have expired; please type them again.")
+            return {}
+
+    def render_form(
+        self, ctx: dict[str, Any], form: LaunchForm, secrets: Mapping[str, str], status: int = 200
+    ) -> HttpResponse:
+        sealed = self.seal(dict(secrets), sealing.SECRETS) if secrets else ""
+        return self.render(ctx | {"form": form, "sealed_secrets": sealed, "kept": sorted(secrets)}, status=status)
+
+    def render(self, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+        if self.request.htmx:
+            # htmx swaps only 2xx answers: an error is a message in the fragment, not a status.
+            return render(self.request, "plans/launch.html#launch-form", ctx)
+        return render(self.request, "plans/launch.html", ctx, status=status)
+
+
+@never_cache
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
@@ -68,50 +109,71 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
     allowed = access.runnable_environments(request.user, plan_name, settings.ORCHESTRATOR_ENVIRONMENTS)
     if not allowed:
         deny(request, f"You may not run {plan_name}.", plan_name)
-    source = request.POST if request.method == "POST" else request.GET
-    environment = source.get("environment") or allowed[0]
+    page = _Page(request, plan_name, allowed)
+    action = request.POST.get("action", "review") if request.method == "POST" else ""
+    if action == "run":
+        return _run(page)
+
+    reviewed: dict[str, Any] | None = None
+    if action == "edit":  # "Change something" on the review page: its sealed launch comes back
+        try:
+            reviewed = page.unseal(request.POST.get("submission", ""), sealing.REVIEW)
+        except sealing.ReviewExpired:
+            messages.error(request, "That review has expired or is not valid. Please fill in the form again.")
+            return redirect("plans:launch", plan_name=plan_name)
+        source: Mapping[str, Any] = reviewed["state"]
+    else:
+        source = request.POST if request.method == "POST" else request.GET
+    environment = str(source.get("environment") or allowed[0])
     if environment not in allowed:
         if environment in settings.ORCHESTRATOR_ENVIRONMENTS:
             deny(request, f"You may not run {plan_name} in {environment}.", plan_name)
         messages.error(request, f"There is no environment called {environment!r} here.")
         environment = allowed[0]
 
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action == "run":
-        return _run(request, plan_name, allowed)
-
     ctx: dict[str, Any] = {"plan_name": plan_name, "environment": environment, "environments": allowed}
     try:
         plan = catalogue.plan_detail(plan_name, environment)
     except UnknownPlan:
         ctx["error"] = f"There is no plan {plan_name} in the {environment} environment."
-        return _render_launch(request, ctx, status=404)
+        return page.render(ctx, status=404)
     except PEError as exc:
         ctx["error"] = explain(exc)
-        return _render_launch(request, ctx, status=502)
+        return page.render(ctx, status=502)
+    parameters = catalogue.plan_parameters(plan)
     ctx["plan"] = plan
 
+    def from_state(state: Mapping[str, Any], secrets: Mapping[str, str]) -> HttpResponse:
+        state = {**state, "environment": environment}
+        form = LaunchForm.from_state(plan, parameters, allowed, state, kept=secrets)
+        return page.render_form(ctx, form, form.kept)
+
     if request.method == "GET":
-        initial: dict[str, Any] = {"environment": environment}
+        state: dict[str, Any] = {}
         if "from_job" in request.GET:
             job = _job_to_repeat(request, plan_name)
-            initial, ctx["notes"] = initial_from_job(job, plan)
-            initial["environment"] = environment
+            state, ctx["notes"] = initial_from_job(job, plan, parameters)
             ctx["from_job"] = job
-        return _render_launch(request, ctx | {"form": LaunchForm(plan, allowed, initial=initial)})
-    if action in ("environment", "edit"):
-        # Back to an editable form, keeping what was typed where the field still exists.
-        posted = LaunchForm(plan, allowed, request.POST)
-        initial = {name: posted[name].value() for name in posted.fields if name in request.POST}
-        initial["environment"] = environment
-        return _render_launch(request, ctx | {"form": LaunchForm(plan, allowed, initial=initial)})
+        return from_state(state, {})
+    if reviewed is not None:
+        return from_state(reviewed["state"], reviewed["secrets"])
 
-    form = LaunchForm(plan, allowed, request.POST)
+    kept = page.kept_secrets()
+    forget = request.POST.getlist("forget")
+    if action == "environment":
+        state = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "action", "secrets")}
+        ctx["notes"] = carry_over(state, plan, kept)
+        return from_state(state, {k: v for k, v in kept.items() if k in parameters and k not in forget})
+
+    form = LaunchForm(plan, parameters, allowed, request.POST, kept=kept, forget=forget)
     if action in ("to_json", "to_form"):
-        return _render_launch(request, ctx | {"form": _switch_mode(form, plan, allowed, action)})
+        switched = form.to_json_state() if action == "to_json" else form.to_form_state()
+        if switched is None:
+            return page.render_form(ctx, form, form.secret_texts())
+        return from_state(*switched)
     if not form.is_valid():
-        return _render_launch(request, ctx | {"form": form})
-    return _review(request, ctx, form.launch(), form)
+        return page.render_form(ctx, form, form.secret_texts())
+    return _review(page, ctx, form)
 
 
 def _job_to_repeat(request: HttpRequest, plan_name: str) -> Job:
@@ -124,56 +186,47 @@ def _job_to_repeat(request: HttpRequest, plan_name: str) -> Job:
     return job
 
 
-def _switch_mode(form: LaunchForm, plan: Plan, allowed: list[str], action: str) -> LaunchForm:
-    """Move the values between the parameter fields and the JSON object."""
-    initial = {k: form[k].value() for k in ("environment", "description", "timeout", "userdata")}
-    if action == "to_json":
-        initial |= {"mode": "json", "params_json": form.values_as_json()}
-        return LaunchForm(plan, allowed, initial=initial)
-    fields = form.fields_from_json()
-    if fields is None:
-        form.is_valid()
-        form.add_error("params_json", "Fix the JSON before going back to the form.")
-        return form
-    return LaunchForm(plan, allowed, initial=initial | fields | {"mode": "form"})
-
-
-def _review(request: HttpRequest, ctx: dict[str, Any], launch: Launch, form: LaunchForm) -> HttpResponse:
-    data = {
-        "key": str(uuid.uuid4()),
-        "launch": launch.__dict__,
-    }
-    sealed = seal(data, user_id=request.user.pk, plan_name=launch.plan_name)
-    body = preview_body(launch, request.user.get_username())
-    return render(
-        request,
-        "plans/review.html",
-        ctx
-        | {
-            "launch": launch,
-            "sealed": sealed,
-            "body_json": json.dumps(body, indent=2),
-            "form": form,
+def _review(page: _Page, ctx: dict[str, Any], form: LaunchForm) -> HttpResponse:
+    launch = form.launch()
+    sealed = page.seal(
+        {
+            "key": str(uuid.uuid4()),
+            "launch": launch.__dict__,
+            "state": form.raw_state(),
+            "secrets": form.secret_texts(),
         },
+        sealing.REVIEW,
+    )
+    body = preview_body(launch, page.request.user.get_username())
+    defaults = []
+    for name in launch.defaulted:
+        parameter = form.parameters[name]
+        if parameter.secret:
+            shown = "(sensitive, not shown)"
+        elif parameter.default.kind is pt.DefaultKind.COMPUTED:
+            shown = f"worked out by PE: {parameter.default.text}"
+        else:
+            shown = parameter.default.text
+        defaults.append((name, shown))
+    return render(
+        page.request,
+        "plans/review.html",
+        ctx | {"launch": launch, "sealed": sealed, "body_json": json.dumps(body, indent=2), "defaults": defaults},
     )
 
 
-def _run(request: HttpRequest, plan_name: str, allowed: list[str]) -> HttpResponse:
+def _run(page: _Page) -> HttpResponse:
+    request, plan_name = page.request, page.plan_name
     try:
-        data = unseal(request.POST.get("submission", ""), user_id=request.user.pk, plan_name=plan_name)
-    except ReviewExpired:
+        data = page.unseal(request.POST.get("submission", ""), sealing.REVIEW)
+    except sealing.ReviewExpired:
         messages.error(request, "That review has expired or is not valid. Please review the launch again.")
         return redirect("plans:launch", plan_name=plan_name)
     launch = Launch(**data["launch"])
     # Permissions are checked again: they may have changed since the review.
-    if launch.environment not in allowed:
+    if launch.environment not in page.allowed:
         deny(request, f"You may not run {plan_name} in {launch.environment}.", plan_name)
     job, sent = submit(request.user, launch, uuid.UUID(data["key"]), request)
     if not sent:
         messages.info(request, "This launch was already submitted; here is its job. Nothing was sent twice.")
     return redirect(job)
-
-
-def _render_launch(request: HttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    template = "plans/launch.html#launch-form" if request.htmx else "plans/launch.html"
-    return render(request, template, ctx, status=status)

@@ -48,6 +48,6 @@ def test_a_wrong_value_is_shown_next_to_its_field(page: Page, site: str, log_in,
     batch = page.get_by_label("batch_size")
     expect(batch).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_param__batch_size_error")).to_have_text(
-        "This parameter expects Integer[1, 10]: between 1 and 10, got 99."
+        "This parameter must be between 1 and 10 (Integer[1, 10]), got 99."
     )
     assert stand_in.sim.requests_to("/command/plan_run") == []

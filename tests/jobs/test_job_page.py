@@ -211,7 +211,7 @@ def test_run_again_prefills_the_form_without_sensitive_values(client: Client, al
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/plans/webapp::rolling_restart/?environment=production&from_job={job.pk}"
     assert re.search(r'name="param__batch_size" value="2"', page)
-    assert "web01.example.net</textarea>" in page
+    assert "[&quot;web01.example.net&quot;]</textarea>" in page  # a list of one, as it was sent
     assert "again please</textarea>" in page
     assert "api_key is sensitive and was not stored: type it again." in page
     assert "lb-secret-123" not in page

@@ -171,7 +171,7 @@ def test_the_review_masks_sensitive_values(as_alice: Client) -> None:
     ("field", "value", "message"),
     [
         ("param__batch_size", "abc", "This parameter expects a whole number, got 'abc'."),
-        ("param__batch_size", "11", "This parameter expects Integer[1, 10]: between 1 and 10, got 11."),
+        ("param__batch_size", "11", "This parameter must be between 1 and 10 (Integer[1, 10]), got 11."),
         ("param__targets", "", "This parameter is required."),
         ("param__mode", "brutal", "This parameter expects one of 'graceful', 'hard', got the String 'brutal'."),
         ("timeout", "0", "Ensure this value is greater than or equal to 1."),
@@ -271,6 +271,7 @@ def test_run_records_a_job_sends_plan_run_and_lands_on_the_job(as_alice: Client,
             "batch_size": 2,
             "drain": True,
             "mode": "graceful",
+            "notify": None,
             "api_key": SECRET,
         },
         "environment": "production",
@@ -281,12 +282,23 @@ def test_run_records_a_job_sends_plan_run_and_lands_on_the_job(as_alice: Client,
     assert (job.state, job.pe_job_id) == ("pending", "1")
 
 
-def test_optional_and_empty_parameters_are_left_out(as_alice: Client, stand_in: StandIn) -> None:
+def test_an_empty_optional_parameter_without_default_is_sent_as_null(as_alice: Client, stand_in: StandIn) -> None:
+    # Puppet refuses a missing parameter that has no default, whatever its type (section 6.1).
     run(as_alice, review(as_alice, description="", timeout=""))
     body = stand_in.sim.requests_to("/command/plan_run")[0]["body"]
-    assert "notify" not in body["params"]
+    assert body["params"]["notify"] is None
     assert "timeout" not in body
     assert "description" not in body
+
+
+def test_an_emptied_parameter_with_a_default_is_left_to_pe(as_alice: Client, stand_in: StandIn) -> None:
+    reviewed = review(as_alice, param__batch_size="")
+    page = reviewed.content.decode()
+    assert "Filled in by PE from the plan's defaults" in page
+    assert '<code>batch_size</code>: <span class="mono">1</span>' in page
+    run(as_alice, reviewed)
+    params = stand_in.sim.requests_to("/command/plan_run")[0]["body"]["params"]
+    assert "batch_size" not in params
 
 
 def test_the_job_page_shows_state_pe_id_and_what_was_sent(as_alice: Client) -> None:
@@ -408,13 +420,13 @@ def test_a_json_launch_is_validated_like_the_form(as_alice: Client, stand_in: St
     data = {"environment": "production", "mode": "json", "action": "review"}
     bad = as_alice.post(RESTART, data | {"params_json": '{"targets": [], "batch_size": "two", "colour": 1}'})
     errors = field_error(bad, "params_json")
-    assert "&quot;colour&quot; is not a parameter of webapp::rolling_restart" in errors
-    assert "targets: expects at least one target." in errors
-    assert "batch_size: expects a whole number" in errors
-    assert "&quot;api_key&quot; is required." in errors
+    assert "webapp::rolling_restart has no parameter &#x27;colour&#x27;" in errors
+    assert "batch_size: This parameter expects a whole number (Integer), got the String &#x27;two&#x27;." in errors
+    assert "api_key: This parameter is required." in errors
     good = as_alice.post(RESTART, data | {"params_json": '{"targets": "web01", "api_key": "k"}'})
     run(as_alice, good)
-    assert stand_in.sim.requests_to("/command/plan_run")[0]["body"]["params"] == {"targets": "web01", "api_key": "k"}
+    params = stand_in.sim.requests_to("/command/plan_run")[0]["body"]["params"]
+    assert params == {"targets": "web01", "notify": None, "api_key": "k"}
 
 
 def test_malformed_json_params_are_explained(as_alice: Client) -> None:
@@ -446,11 +458,10 @@ def test_changing_the_environment_reloads_the_fields_keeping_values(as_alice: Cl
 
 
 def test_change_something_returns_to_the_filled_form(as_alice: Client) -> None:
-    reviewed = review(as_alice, param__batch_size="3").content.decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', reviewed))
-    hidden.pop("csrfmiddlewaretoken", None)
-    hidden.pop("submission", None)
-    assert "param__api_key" not in hidden
-    page = as_alice.post(RESTART, hidden | {"action": "edit"}).content.decode()
+    reviewed = review(as_alice, param__batch_size="3", param__drain="true")
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', reviewed.content.decode()))
+    assert set(hidden) == {"csrfmiddlewaretoken", "submission"}  # values travel sealed, never in the page
+    page = as_alice.post(RESTART, {"submission": sealed(reviewed), "action": "edit"}).content.decode()
+    assert SECRET not in page
     assert re.search(r'name="param__batch_size" value="3"', page)
     assert re.search(r'<input type="checkbox" name="param__drain"[^>]*checked', page)

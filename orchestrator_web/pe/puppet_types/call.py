@@ -1,0 +1,163 @@
+"""Puppet's rules for a plan call: what each parameter needs, and what a call sends
+(orchestrator-api.md 6.1, settled against real Puppet 7):
+
+- A parameter is optional only when it has a default; a type accepting undef does not make it
+  so. `Optional[String] $note` without a default must be sent, as `null` if nothing else.
+- Left empty: a parameter with a default is left out (PE applies the default); one without a
+  default whose type accepts undef is sent as `null`; any other is required.
+- PE wraps a value in Sensitive only when the parameter's type starts with Sensitive (Bolt's
+  test on the type text). A Sensitive anywhere else gets a plain value, which Puppet refuses;
+  such a parameter can only be left empty. Either way its value is a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import model as m
+from .registry import Registry
+from .values import Default, DefaultKind, read_default
+
+OMIT: Any = type("Omit", (), {"__repr__": lambda self: "OMIT"})()  # leave the key out of params
+
+
+class Required(ValueError):
+    """An empty parameter that must have a value."""
+
+
+@dataclass(frozen=True)
+class PlanParameter:
+    """One parameter of a plan, with Puppet's rules applied.
+
+    `type` is the type as written; `value_type` the type a plain JSON value sent by PE must fit
+    (for a wrapped Sensitive[T], T). `secret` parameters are never stored, shown or logged.
+    """
+
+    name: str
+    type_text: str
+    type: m.PType
+    value_type: m.PType
+    default: Default
+    secret: bool
+    wrapped: bool
+    readable: bool = True  # False when the type text could not be parsed (PE checks it)
+
+    @property
+    def accepts_undef(self) -> bool:
+        if isinstance(self.value_type, m.UnresolvedType):
+            return False  # unknown: safer to ask for a value than to send null
+        return self.value_type.accepts_undef()
+
+    @property
+    def required(self) -> bool:
+        return not self.default.present and not self.accepts_undef
+
+    @property
+    def checked_by_pe(self) -> bool:
+        """Whether only PE can check values (an alias nobody defined, an unreadable type)."""
+        return isinstance(self.value_type.resolve(), m.UnresolvedType)
+
+    def when_empty(self) -> Any:
+        """What an empty field sends: OMIT (PE applies the default) or None (`null`).
+        Raises Required."""
+        if self.default.present:
+            return OMIT
+        if self.accepts_undef:
+            return None
+        raise Required(self.name)
+
+    def check(self, value: Any) -> None:
+        """Raise TypeMismatch when `value` (not empty) would be refused by Puppet."""
+        self.value_type.check(value)
+
+    def empty_meaning(self) -> str:
+        """What leaving it empty means, in words for the form."""
+        kind = self.default.kind
+        if kind is DefaultKind.COMPUTED:
+            return "the plan's default (worked out by PE)"
+        if kind is DefaultKind.UNDEF or (kind is DefaultKind.NONE and self.accepts_undef):
+            return "(not set)"
+        if kind is DefaultKind.LITERAL:
+            return "the plan's default"
+        return ""
+
+
+def plan_parameter(
+    name: str,
+    type_text: str,
+    default_value: Any = None,
+    *,
+    has_default: bool = False,
+    sensitive: bool | None = None,
+    registry: Registry,
+) -> PlanParameter:
+    """Apply Puppet's rules to one parameter as PE's metadata describes it (section 3.2):
+    its type text, its `default_value` (Puppet source, or a YAML plan's value), and the
+    `sensitive` flag when PE gives one."""
+    readable = True
+    try:
+        written = registry.parse(type_text)
+    except m.TypeSyntaxError:
+        written, readable = m.UnresolvedType(type_text.strip() or "Any"), False
+    wrapped = isinstance(written, m.SensitiveType) if sensitive is None else sensitive
+    value_type = written.inner if wrapped and isinstance(written, m.SensitiveType) else written
+    secret = bool(sensitive) or m.walk(written, lambda t: isinstance(t, m.SensitiveType))
+    return PlanParameter(
+        name=name,
+        type_text=type_text,
+        type=written,
+        value_type=value_type,
+        default=read_default(default_value, has_default),
+        secret=secret,
+        wrapped=wrapped,
+        readable=readable,
+    )
+
+
+@dataclass
+class Call:
+    """A plan call worked out: the params to send, and what is wrong (by parameter name;
+    "" for the call as a whole). Only a call without problems may be sent."""
+
+    params: dict[str, Any]
+    problems: dict[str, str]
+    defaulted: list[str]  # left out: PE applies the plan's default
+
+
+def plan_call(plan_name: str, parameters: Mapping[str, PlanParameter], given: Mapping[str, Any]) -> Call:
+    """Apply the rules to `given` (a JSON object of parameter values; a missing key is an
+    empty field). Values are checked against their types; nothing is converted."""
+    call = Call({}, {}, [])
+    for name in given:
+        if name not in parameters:
+            known = ", ".join(parameters) or "none"
+            call.problems[name] = f"{plan_name} has no parameter {name!r} (its parameters: {known})."
+    for name, parameter in parameters.items():
+        value = given.get(name, OMIT)
+        if value is OMIT or (value is None and parameter.required):
+            try:
+                value = parameter.when_empty()
+            except Required:
+                call.problems[name] = "This parameter is required."
+                continue
+            if value is OMIT:
+                call.defaulted.append(name)
+                continue
+        elif value is not None:
+            try:
+                parameter.check(value)
+            except m.TypeMismatch as exc:
+                call.problems[name] = sentence(exc)
+                continue
+        call.params[name] = value
+    return call
+
+
+def sentence(exc: m.TypeMismatch, subject: str = "This parameter") -> str:
+    """A TypeMismatch as a sentence: "This parameter expects ...", "Item [2] expects ...",
+    "The key config.port must be ..."."""
+    if exc.path:
+        subject = f"Item {exc.path}" if exc.path.startswith("[") else f"The key {exc.path}"
+    return f"{subject} {exc.message}."
