@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .puppet import Param, PuppetTypeError, TypeSystem, is_sensitive_text, plan_call_problem, wraps_sensitive
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_CATALOGUE = HERE / "catalogue.json"
 DEFAULT_RBAC = HERE / "rbac.json"
@@ -201,27 +203,66 @@ class PlanDef:
     description: str
     parameters: dict[str, dict[str, Any]]
     simulate: dict[str, Any]
+    signature: list[Param] = field(default_factory=list)
 
     def metadata(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"parameters": copy.deepcopy(self.parameters)}
+        parameters = copy.deepcopy(self.parameters)
+        for parameter in parameters.values():
+            # Bolt always names a type ("Any" when the plan gives none) and a sensitive flag
+            parameter.setdefault("type", "Any")
+            parameter.setdefault("sensitive", is_sensitive_text(parameter["type"]))
+        data: dict[str, Any] = {"parameters": parameters}
         if self.description:
             data["description"] = self.description
         return data
 
     def sensitive_names(self) -> list[str]:
-        return [name for name, p in self.parameters.items() if p.get("sensitive") or _is_sensitive_type(p)]
-
-    def required_names(self) -> list[str]:
-        # Bolt: required unless a default exists; Optional[...] may be omitted (section 6.1).
+        """Section 6.1: Bolt flags only a top-level Sensitive (its regex on the type text),
+        unless the catalogue says otherwise."""
         return [
             name
             for name, p in self.parameters.items()
-            if "default_value" not in p and not p.get("type", "Any").startswith("Optional[")
+            if p.get("sensitive", is_sensitive_text(str(p.get("type", "Any"))))
         ]
 
+    def call_problem(self, params: dict[str, Any]) -> str | None:
+        """Section 8.10: what Bolt says about calling the plan with these parameters."""
+        return plan_call_problem(self.name, self.signature, params)
 
-def _is_sensitive_type(parameter: dict[str, Any]) -> bool:
-    return str(parameter.get("type", "")).startswith("Sensitive")
+
+def has_default(parameter: dict[str, Any]) -> bool:
+    """Section 3.2: `default_value` (Puppet source text, or a YAML plan's value) is there only
+    when the parameter has a default; Bolt leaves out a YAML plan's null default."""
+    return parameter.get("default_value") is not None
+
+
+def _signature(plan_name: str, env_name: str, parameters: dict[str, Any], types: TypeSystem) -> list[Param]:
+    signature = []
+    for name, parameter in parameters.items():
+        text = parameter.get("type", "Any")
+        try:
+            puppet_type = types.parse(text)
+        except PuppetTypeError as error:
+            # PE cannot load a plan whose signature names a type it cannot resolve
+            raise ValueError(
+                f"catalogue: plan {plan_name} in {env_name}: parameter '{name}' has type {text!r}: {error}"
+            ) from None
+        signature.append(Param(name, puppet_type, has_default(parameter), wraps_sensitive(text)))
+    return signature
+
+
+def _environment_types(env_name: str, env: dict[str, Any]) -> TypeSystem:
+    """Puppet's, Bolt's and stdlib's types plus the environment's own modules' aliases."""
+    aliases = env.get("type_aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        raise ValueError(f"catalogue: type_aliases of {env_name} must map alias names to type expressions")
+    try:
+        types = TypeSystem.standard().with_aliases(aliases)
+        for name in aliases:
+            types.parse(name)
+    except PuppetTypeError as error:
+        raise ValueError(f"catalogue: environment {env_name}: {error}") from None
+    return types
 
 
 def load_catalogue(data: dict[str, Any]) -> dict[str, dict[str, PlanDef]]:
@@ -229,16 +270,19 @@ def load_catalogue(data: dict[str, Any]) -> dict[str, dict[str, PlanDef]]:
     for env_name, env in data["environments"].items():
         if not ENVIRONMENT.match(env_name):
             raise ValueError(f"catalogue: bad environment name {env_name!r}")
+        types = _environment_types(env_name, env)
         plans = catalogue.setdefault(env_name, {})
         for plan_name, plan in env.get("plans", {}).items():
             if not PLAN_NAME.match(plan_name):
                 raise ValueError(f"catalogue: bad plan name {plan_name!r}")
+            parameters = plan.get("parameters", {})
             plans[plan_name] = PlanDef(
                 name=plan_name,
                 environment=env_name,
                 description=plan.get("description", ""),
-                parameters=plan.get("parameters", {}),
+                parameters=parameters,
                 simulate=plan.get("simulate", {}),
+                signature=_signature(plan_name, env_name, parameters, types),
             )
     return catalogue
 
@@ -513,9 +557,10 @@ class Simulator:
         result = copy.deepcopy(sim.get("result"))
         steps = list(sim.get("steps", []))
 
-        problem = _parameter_problem(plan, params)
+        problem = plan.call_problem(params)
         if problem:
-            # Bolt refuses to start a plan whose arguments do not fit its signature.
+            # Bolt refuses to start a plan whose arguments do not fit its signature; whether PE
+            # answers 400 instead is undocumented (section 9.1), so the job fails (section 8.10).
             steps, duration, outcome = [], 0.0, "failure"
             result = {"kind": "bolt/pal-error", "msg": problem, "details": {}}
         elif outcome == "failure" and result is None:
@@ -772,16 +817,6 @@ def _truncated(event: dict[str, Any]) -> dict[str, Any]:
         if len(encoded) > OUT_MESSAGE_LIMIT:
             event["details"]["message"] = encoded[:OUT_MESSAGE_LIMIT].decode(errors="ignore")
     return event
-
-
-def _parameter_problem(plan: PlanDef, params: dict[str, Any]) -> str | None:
-    unknown = sorted(set(params) - set(plan.parameters))
-    if unknown:
-        return f"{plan.name}: has no parameter named '{unknown[0]}'"
-    missing = [name for name in plan.required_names() if name not in params]
-    if missing:
-        return f"{plan.name}: expects a value for parameter '{missing[0]}'"
-    return None
 
 
 def _non_negative(query: dict[str, str], key: str) -> int | None:

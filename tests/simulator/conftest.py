@@ -35,4 +35,4 @@ def raw(stand_in: StandIn) -> Raw:
     return Raw(stand_in.url)
 
 
-RESTART_PARAMS = {"targets": ["web01.example.net"], "api_key": "lb-secret-123"}
+RESTART_PARAMS = {"targets": ["web01.example.net"], "api_key": "lb-secret-123", "notify": None}

@@ -148,7 +148,7 @@ def test_sensitive_values_are_never_echoed_back(raw: Raw, clock: ManualClock) ->
         assert "lb-secret-123" not in text
     options = raw.get(f"/plan_jobs/{name}").json()["options"]
     assert options["sensitive"] == ["api_key"]
-    assert options["parameters"] == {"targets": ["web01.example.net"]}
+    assert options["parameters"] == {"targets": ["web01.example.net"], "notify": None}
 
 
 def test_a_missing_required_parameter_fails_the_job_like_bolt(raw: Raw, clock: ManualClock) -> None:
