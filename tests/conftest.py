@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
 
 import pytest
 
 from orchestrator_web.pe.client import OrchestratorClient
 from orchestrator_web.simulator import ManualClock, Simulator, StandIn
+from tests.helpers import catalogue
 
 SERVICE_TOKEN = "demo-service-token"
 
@@ -46,6 +49,25 @@ def orchestrator_settings(settings, stand_in: StandIn):  # type: ignore[no-untyp
     settings.ORCHESTRATOR_TOKEN = SERVICE_TOKEN
     settings.ORCHESTRATOR_TOKEN_FILE = None
     return settings
+
+
+@pytest.fixture
+def pe_with(settings, clock: ManualClock) -> Iterator[Callable[..., StandIn]]:  # type: ignore[no-untyped-def]
+    """Start a stand-in whose catalogue holds the given plans (in each of `environments`),
+    and point the app at it."""
+    with ExitStack() as stack:
+
+        def start(
+            plans: dict[str, dict[str, Any]], *, environments: tuple[str, ...] = ("production",), **extra: Any
+        ) -> StandIn:
+            data = {"environments": {env: catalogue(plans, env, **extra)["environments"][env] for env in environments}}
+            server = stack.enter_context(StandIn(Simulator(catalogue=data, clock=clock)))
+            settings.ORCHESTRATOR_URL = settings.RBAC_URL = server.url
+            settings.ORCHESTRATOR_TOKEN = "demo-service-token"
+            settings.ORCHESTRATOR_TOKEN_FILE = None
+            return server
+
+        yield start
 
 
 # -- the cast ---------------------------------------------------------------------------

@@ -359,7 +359,7 @@ def carry_over(state: Mapping[str, str], plan: Plan, kept: Mapping[str, str]) ->
     for key, value in state.items():
         name = key.removeprefix(PARAM_PREFIX)
         if key.startswith(PARAM_PREFIX) and name not in plan.parameters and str(value).strip() not in ("", "false"):
-            notes.append(f"{name} is not a parameter of {plan.name} here; its value {value!r} was not carried over.")
+            notes.append(f"{name} is not a parameter of {plan.name} here; its value was not carried over.")
     for name in kept:
         if name not in plan.parameters:
             notes.append(f"{name} is not a parameter of {plan.name} here; its sensitive value was let go.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from contextlib import nullcontext
@@ -19,6 +20,7 @@ from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.jobs.services import search_text, timeline_entry
 from orchestrator_web.pe import errors
+from orchestrator_web.pe.puppet_types import JSONProblem, check_json_value
 from orchestrator_web.plans.forms import Launch
 
 log = logging.getLogger(__name__)
@@ -49,28 +51,38 @@ def submit(
     """
     username = user.get_username()
     non_sensitive = {k: v for k, v in launch.params.items() if k not in launch.sensitive}
+    fields: dict[str, Any] = {
+        "submission_key": submission_key,
+        "plan_name": launch.plan_name,
+        "environment": launch.environment,
+        "params": non_sensitive,
+        "sensitive_params": list(launch.sensitive),
+        "description": launch.description,
+        "timeout": launch.timeout,
+        "userdata": launch.userdata,
+        "param_types": launch.param_types,
+        "search_text": search_text(launch.description, non_sensitive),
+        "requested_by": user,
+        "requested_by_username": username,
+        "state": State.SUBMITTING,
+        "timeline": [timeline_entry(State.SUBMITTING)],
+    }
+    problem = _unsendable(launch)
+    if problem:
+        # Nothing goes to PE, but the attempt is still a job, with what could be kept and why.
+        fields |= {"params": {}, "search_text": search_text(launch.description, {}), "userdata": {}}
+        fields |= {"state": State.NOT_SUBMITTED, "error_message": problem, "finished_at": timezone.now()}
+        fields["timeline"] = [timeline_entry(State.NOT_SUBMITTED)]
     # Committed before anything is sent. Outside a transaction the INSERT commits by itself (no
     # BEGIN/COMMIT round trips); inside one (tests), a savepoint survives a duplicate key.
     try:
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            job = Job.objects.create(
-                submission_key=submission_key,
-                plan_name=launch.plan_name,
-                environment=launch.environment,
-                params=non_sensitive,
-                sensitive_params=list(launch.sensitive),
-                description=launch.description,
-                timeout=launch.timeout,
-                userdata=launch.userdata,
-                param_types=launch.param_types,
-                search_text=search_text(launch.description, non_sensitive),
-                requested_by=user,
-                requested_by_username=username,
-                state=State.SUBMITTING,
-                timeline=[timeline_entry(State.SUBMITTING)],
-            )
+            job = Job.objects.create(**fields)
     except IntegrityError:
         return Job.objects.get(submission_key=submission_key, requested_by=user), False
+    if problem:
+        record(Action.LAUNCH, f"job {job.pk}", actor=user, request=request, plan=job.plan_name, state=job.state)
+        return job, True
 
     userdata = {**launch.userdata, "orchestrator_web": {"job": job.pk, "requested_by": username}}
     personal = False
@@ -101,10 +113,11 @@ def submit(
         job.state = State.UNKNOWN
         job.error_message = f"{explain(exc)} The plan may have started; this job will be reconciled with PE."
     except Exception:
+        # A fault of ours after the request may have left: the plan may have started. The job
+        # says so and sync_jobs reconciles it; the person sees the job, not an error page.
+        log.exception("job %s: unexpected error while sending", job.pk)
         job.state = State.UNKNOWN
         job.error_message = "An internal error happened while sending; the plan may have started."
-        job.save(update_fields=["state", "error_message", "updated_at"])
-        raise
     if job.state in (State.NOT_SUBMITTED, State.REJECTED):
         job.finished_at = timezone.now()
     job.timeline = [*job.timeline, timeline_entry(job.state)]
@@ -127,3 +140,14 @@ def submit(
         "job %s: %s in %s by %s -> %s %s", job.pk, job.plan_name, job.environment, username, job.state, job.pe_job_id
     )
     return job, True
+
+
+def _unsendable(launch: Launch) -> str:
+    """Why this launch cannot be sent or stored at all ("" when it can). The form refuses
+    such values first; this guards every other way in."""
+    try:
+        check_json_value({"params": launch.params, "userdata": launch.userdata})
+        json.dumps(launch.params, allow_nan=False)
+    except (JSONProblem, ValueError, TypeError) as exc:
+        return f"Not sent: a value cannot be carried to PE ({exc})"
+    return ""

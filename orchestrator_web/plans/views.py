@@ -20,7 +20,7 @@ from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.errors import PEError, UnknownPlan
 from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans import catalogue, sealing
-from orchestrator_web.plans.forms import Launch, LaunchForm, carry_over, initial_from_job
+from orchestrator_web.plans.forms import PARAM_PREFIX, Launch, LaunchForm, carry_over, initial_from_job
 from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import deny
@@ -162,8 +162,13 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
     forget = request.POST.getlist("forget")
     if action == "environment":
         state = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "action", "secrets")}
-        ctx["notes"] = carry_over(state, plan, kept)
-        return from_state(state, {k: v for k, v in kept.items() if k in parameters and k not in forget})
+        secrets = {k: v for k, v in kept.items() if k not in forget}
+        for name, parameter in parameters.items():  # a secret typed just now goes into the seal
+            typed = state.pop(PARAM_PREFIX + name, "") if parameter.secret else ""
+            if typed:
+                secrets[name] = typed
+        ctx["notes"] = carry_over(state, plan, secrets)
+        return from_state(state, {k: v for k, v in secrets.items() if k in parameters})
 
     form = LaunchForm(plan, parameters, allowed, request.POST, kept=kept, forget=forget)
     if action in ("to_json", "to_form"):

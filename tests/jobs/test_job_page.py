@@ -19,7 +19,7 @@ from .conftest import logged_in, make_job
 
 pytestmark = pytest.mark.usefixtures("orchestrator_settings")
 
-RESTART = {"targets": ["web01.example.net"], "batch_size": 2, "api_key": "lb-secret-123"}
+RESTART = {"targets": ["web01.example.net"], "batch_size": 2, "notify": None, "api_key": "lb-secret-123"}
 
 
 def launch(

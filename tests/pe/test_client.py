@@ -10,7 +10,7 @@ from orchestrator_web.pe import errors
 from orchestrator_web.pe.client import OrchestratorClient
 from orchestrator_web.simulator import ManualClock, StandIn
 
-RESTART = {"targets": ["web01.example.net"], "batch_size": 2, "api_key": "lb-secret-123"}
+RESTART = {"targets": ["web01.example.net"], "batch_size": 2, "notify": None, "api_key": "lb-secret-123"}
 
 
 def client(stand_in: StandIn, token: str = "demo-service-token", **options: float) -> OrchestratorClient:

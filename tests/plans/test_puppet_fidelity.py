@@ -1,0 +1,347 @@
+"""What the person means is what PE receives, and PE would accept it: each fault found by
+checking the form's output with real Puppet, by its smallest input (issue 11)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from orchestrator_web.jobs.models import Job
+from orchestrator_web.plans.forms import Launch
+from orchestrator_web.plans.services import submit
+from orchestrator_web.simulator import StandIn
+from tests.helpers import Html
+
+from .conftest import Launcher
+
+PLAN = "mymod::plan"
+
+
+@pytest.fixture
+def launch_of(pe_with: Callable[..., StandIn], as_admin: Client) -> Callable[..., Launcher]:
+    """A launcher for `mymod::plan` with the given parameters (as PE's metadata gives them)."""
+
+    def make(parameters: dict[str, dict[str, Any]], **extra: Any) -> Launcher:
+        stand_in = pe_with({PLAN: {"parameters": parameters}}, **extra)
+        return Launcher(as_admin, stand_in, PLAN)
+
+    return make
+
+
+# 1. Type aliases --------------------------------------------------------------------------------
+
+
+def test_an_alias_is_a_checked_text_field_that_sends_a_string(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"path": {"type": "Stdlib::Absolutepath"}})
+    page = plan.form()
+    assert page.field("param__path").name == "input" and page.field("param__path")["type"] == "text"
+    assert plan.sends(param__path="/opt/data") == {"path": "/opt/data"}
+
+
+def test_an_alias_refuses_what_puppet_refuses(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"path": {"type": "Stdlib::Absolutepath"}})
+    page = plan.review(param__path="relative/path")
+    assert page.error("param__path").startswith("This parameter expects Stdlib::Windowspath or Stdlib::Unixpath")
+    assert plan.stand_in.sim.requests_to("/command/plan_run") == []
+
+
+def test_an_alias_without_default_is_required(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"path": {"type": "Stdlib::Absolutepath"}})
+    assert "(required)" in plan.form().plain()
+    assert plan.review(param__path="").error("param__path") == "This parameter is required."
+
+
+def test_type_names_are_resolved_whatever_their_case(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"targets": {"type": "BoltLib::TargetSpec"}})
+    assert plan.form().field("param__targets").name == "textarea"  # one target per line
+    assert plan.sends(param__targets="web01\nweb02") == {"targets": ["web01", "web02"]}
+
+
+def test_an_alias_nobody_defined_is_text_checked_by_pe(launch_of: Callable[..., Launcher]) -> None:
+    # PE knows the module's alias; this app was not told about it.
+    plan = launch_of({"version": {"type": "Mymod::Version"}}, type_aliases={"Mymod::Version": "String[1]"})
+    page = plan.form()
+    assert page.field("param__version")["type"] == "text"
+    assert "Mymod::Version is not known here; PE checks the value when the plan starts." in page.help("param__version")
+    assert plan.review(param__version="").error("param__version") == "This parameter is required."
+    assert plan.sends(param__version="1.2") == {"version": "1.2"}
+
+
+def test_an_administrators_alias_is_checked(launch_of: Callable[..., Launcher], db: None) -> None:
+    from orchestrator_web.plans.models import TypeAlias
+
+    TypeAlias.objects.create(name="Mymod::Version", definition=r"Pattern[/^\d+\.\d+$/]")
+    plan = launch_of({"version": {"type": "Mymod::Version"}}, type_aliases={"Mymod::Version": r"Pattern[/^\d+\.\d+$/]"})
+    assert (
+        plan.review(param__version="v1").error("param__version") == r"This parameter must match /^\d+\.\d+$/, got 'v1'."
+    )
+    assert plan.sends(param__version="1.2") == {"version": "1.2"}
+
+
+# 2. Optional without a default ------------------------------------------------------------------
+
+
+def test_an_empty_optional_without_default_is_sent_as_null(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"note": {"type": "Optional[String]"}})
+    assert plan.sends(param__note="") == {"note": None}
+
+
+def test_an_empty_optional_with_a_default_is_left_to_pe(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"note": {"type": "Optional[String]", "default_value": "'hi'"}})
+    assert plan.sends(param__note="") == {}
+
+
+# 3. Optional enum with default undef --------------------------------------------------------------
+
+
+def test_an_optional_enum_with_default_undef_starts_not_set(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"mode": {"type": "Optional[Enum['init', 'pair']]", "default_value": "undef"}})
+    page = plan.form()
+    assert page.options("param__mode") == [("", "(not set)"), ("init", "init"), ("pair", "pair")]
+    assert page.value("param__mode") == ""
+    assert plan.sends() == {}  # untouched: PE applies undef, no mode the person never chose
+
+
+# 4. Booleans with computed defaults ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("default", ["$format ? { 'json' => false, default => true }", "mymod::is_windows()"])
+def test_a_boolean_with_a_computed_default_is_a_three_way_choice(
+    launch_of: Callable[..., Launcher], default: str
+) -> None:
+    plan = launch_of({"pretty": {"type": "Boolean", "default_value": default}})
+    page = plan.form()
+    assert page.options("param__pretty") == [
+        ("", "the plan's default (worked out by PE)"),
+        ("true", "true"),
+        ("false", "false"),
+    ]
+    assert plan.sends() == {}
+    assert plan.sends(param__pretty="false") == {"pretty": False}
+
+
+def test_a_computed_default_of_any_type_is_left_to_pe(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"port": {"type": "Stdlib::Port", "default_value": "$facts['port'] + 1"}})
+    page = plan.form()
+    assert page.value("param__port") == ""
+    assert "worked out by PE" in page.help("param__port")
+    assert plan.sends() == {}
+
+
+# 5. Sensitive not at the top ---------------------------------------------------------------------
+
+
+def test_a_nested_sensitive_is_a_password_box_that_only_leaving_empty_satisfies(
+    launch_of: Callable[..., Launcher],
+) -> None:
+    plan = launch_of({"token": {"type": "Optional[Sensitive[String[1]]]"}})
+    page = plan.form()
+    assert page.field("param__token")["type"] == "password"
+    refused = plan.review(param__token="s3cr3t-value")
+    assert "only a type that starts with Sensitive is wrapped" in refused.error("param__token")
+    assert "s3cr3t-value" not in refused.text
+    assert plan.sends(param__token="") == {"token": None}
+
+
+def test_a_sensitive_default_is_never_shown(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"password": {"type": "Sensitive[String]", "default_value": "Sensitive('Initial-Pw')"}})
+    page = plan.form()
+    assert "Initial-Pw" not in page.text
+    assert "Has a default (not shown: sensitive)." in page.help("param__password")
+    reviewed = plan.review()
+    assert "Initial-Pw" not in reviewed.text
+    assert plan.run(reviewed) == {}
+
+
+def test_a_top_level_sensitive_is_sent_and_never_kept(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"targets": {"type": "TargetSpec"}, "key": {"type": "Sensitive[String[1]]"}})
+    assert plan.sends(param__targets="web01", param__key="k-123") == {"targets": "web01", "key": "k-123"}
+    job = Job.objects.get()
+    assert job.sensitive_params == ["key"] and "k-123" not in json.dumps(list(Job.objects.values()), default=str)
+
+
+# 6. Secrets in JSON mode -----------------------------------------------------------------------------
+
+
+def test_a_secret_typed_in_json_is_only_ever_sealed(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"targets": {"type": "TargetSpec"}, "api_key": {"type": "Sensitive[String]"}})
+    json_form = plan.post("to_json")
+    params = json.dumps({"targets": "web01", "api_key": "S3cr3t"})
+    reviewed = plan.post("review", mode="json", params_json=params, secrets=json_form.hidden()["secrets"])
+    assert "S3cr3t" not in reviewed.text
+    back = Html(plan.client.post(plan.url, {"action": "edit", "submission": reviewed.sealed()}))
+    assert "S3cr3t" not in back.text
+    assert json.loads(back.value("params_json")) == {"targets": "web01"}
+    assert "api_key" in back.by_id("launch-form") and "kept from before" in back.plain()
+    again = plan.client.post(
+        plan.url,
+        {**back.hidden(), "environment": "production", "params_json": back.value("params_json"), "action": "review"},
+    )
+    assert plan.run(Html(again)) == {"targets": "web01", "api_key": "S3cr3t"}
+
+
+def test_a_secret_survives_a_form_error_without_being_in_the_page(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"size": {"type": "Integer[1, 5]"}, "api_key": {"type": "Sensitive[String]"}})
+    wrong = plan.review(param__size="9", param__api_key="S3cr3t")
+    assert "S3cr3t" not in wrong.text
+    assert "A value is kept from before" in wrong.plain()
+    fixed = plan.client.post(
+        plan.url, {**wrong.hidden(), "environment": "production", "param__size": "2", "action": "review"}
+    )
+    assert plan.run(Html(fixed)) == {"size": 2, "api_key": "S3cr3t"}
+
+
+def test_a_kept_secret_can_be_let_go(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"size": {"type": "Integer[1, 5]"}, "api_key": {"type": "Optional[Sensitive[String]]"}})
+    wrong = plan.review(param__size="9", param__api_key="S3cr3t")
+    data = {**wrong.hidden(), "environment": "production", "param__size": "2", "action": "review", "forget": "api_key"}
+    assert plan.run(Html(plan.client.post(plan.url, data))) == {"size": 2, "api_key": None}
+
+
+def test_review_and_launch_pages_are_never_cached(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"note": {"type": "String"}})
+    response = plan.client.post(plan.url, plan.defaults() | {"param__note": "x", "action": "review"})
+    assert "no-store" in response["Cache-Control"]
+
+
+# 7. Ruby regexes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["web-01", "a"])
+def test_a_ruby_pattern_takes_what_ruby_takes(launch_of: Callable[..., Launcher], name: str) -> None:
+    plan = launch_of({"name": {"type": "Pattern[/\\A[[:alnum:]-]+\\z/]"}})
+    assert plan.sends(param__name=name) == {"name": name}
+
+
+def test_an_unreadable_pattern_is_sent_unchecked_with_a_note(launch_of: Callable[..., Launcher]) -> None:
+    # Ruby reads (?a) (ASCII character classes); Oniguruma does not.
+    plan = launch_of({"name": {"type": "Pattern[/(?a)\\A\\w+\\z/]"}})
+    page = plan.form()
+    assert page.field("param__name")["type"] == "text"
+    assert "pattern cannot be read here" in page.help("param__name")
+    assert plan.sends(param__name="anything") == {"name": "anything"}
+
+
+# 8. One item per line ---------------------------------------------------------------------------------
+
+
+def test_a_line_that_looks_like_json_is_still_a_line(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"groups": {"type": "Array[String]"}, "targets": {"type": "TargetSpec"}})
+    assert plan.sends(param__groups="[legacy]", param__targets="[fe80::1]") == {
+        "groups": ["[legacy]"],
+        "targets": "[fe80::1]",
+    }
+
+
+def test_a_json_array_in_a_lines_field_is_still_read_as_one(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"ports": {"type": "Array[Integer]"}})
+    assert plan.sends(param__ports="[80, 443]") == {"ports": [80, 443]}
+    assert plan.sends(param__ports="80\n443") == {"ports": [80, 443]}
+
+
+# 9. Numbers JSON does not have --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [('{"ratio": NaN}', "NaN"), ("[Infinity]", "Infinity"), ("1e400", "too large")]
+)
+def test_numbers_json_cannot_carry_are_refused(launch_of: Callable[..., Launcher], text: str, reason: str) -> None:
+    plan = launch_of({"extra": {"type": "Any"}})
+    assert reason in plan.review(param__extra=text).error("param__extra")
+    page = plan.post("review", mode="json", params_json=f'{{"extra": {text}}}')
+    assert reason in page.error("params_json")
+    assert plan.stand_in.sim.requests_to("/command/plan_run") == []
+
+
+def test_a_launch_that_cannot_be_sent_still_leaves_a_job_with_the_reason(
+    alice, orchestrator_settings, stand_in: StandIn
+) -> None:  # type: ignore[no-untyped-def]
+    launch = Launch("facts::info", "production", {"targets": float("nan")}, [], "", None, {}, {})
+    job, sent = submit(alice, launch, __import__("uuid").uuid4())
+    assert (sent, job.state) == (True, "not_submitted")
+    assert "cannot be carried to PE" in job.error_message
+    assert stand_in.sim.requests_to("/command/plan_run") == []
+
+
+# 10. Nothing changes silently ------------------------------------------------------------------------------
+
+
+def test_switching_environment_keeps_an_unchecked_boolean(launch_of: Callable[..., Launcher], settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    plan = launch_of(
+        {"drain": {"type": "Boolean", "default_value": "true"}}, environments=("production", "development")
+    )
+    data = plan.defaults() | {"param__drain": "false", "environment": "development", "action": "environment"}
+    page = Html(plan.client.post(plan.url, data))
+    assert page.value("param__drain") == ""  # still unchecked
+
+
+def test_back_to_the_form_with_an_unknown_key_keeps_the_json_and_says_why(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"targets": {"type": "TargetSpec"}, "batch_size": {"type": "Integer", "default_value": "1"}})
+    text = '{"targets": "web01", "batchsize": 5}'
+    page = plan.post("to_form", mode="json", params_json=text)
+    assert "'batchsize' is not a parameter of mymod::plan: rename or remove it first." in page.error("params_json")
+    assert page.value("params_json") == text
+
+
+def test_a_json_round_trip_keeps_every_value(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of(
+        {
+            "targets": {"type": "TargetSpec"},
+            "drain": {"type": "Boolean", "default_value": "true"},
+            "mode": {"type": "Optional[Enum[init, pair]]", "default_value": "undef"},
+            "labels": {"type": "Hash[String, String]", "default_value": "{}"},
+        }
+    )
+    as_json = plan.post("to_json", param__targets="web01\nweb02", param__drain="false", param__mode="pair")
+    assert json.loads(as_json.value("params_json")) == {
+        "targets": ["web01", "web02"],
+        "drain": False,
+        "mode": "pair",
+        "labels": {},
+    }
+    back = plan.post("to_form", mode="json", params_json=as_json.value("params_json"))
+    assert (back.value("param__targets"), back.value("param__drain"), back.value("param__mode")) == (
+        "web01\nweb02",
+        "",
+        "pair",
+    )
+
+
+def test_a_value_a_field_cannot_show_keeps_the_json(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"drain": {"type": "Boolean", "default_value": "true"}})
+    page = plan.post("to_form", mode="json", params_json='{"drain": "yes"}')
+    assert "drain: the String 'yes' cannot be shown in its field without changing it" in page.error("params_json")
+
+
+def test_review_names_the_parameters_pe_fills_from_defaults(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of(
+        {
+            "size": {"type": "Integer", "default_value": "3"},
+            "fmt": {"type": "String", "default_value": "$facts['fmt']"},
+        }
+    )
+    reviewed = plan.review(param__size="")
+    text = reviewed.plain()
+    assert "No parameters." not in text
+    assert "Filled in by PE from the plan's defaults" in text
+    assert "size : 3" in text and "fmt : worked out by PE: $facts['fmt']" in text
+
+
+# 11. YAML plans --------------------------------------------------------------------------------------------
+
+
+def test_a_yaml_plans_string_default_is_prefilled(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of(
+        {
+            "greeting": {"type": "String", "default_value": "hello world"},
+            "count": {"type": "Integer", "default_value": 3},
+        }
+    )
+    page = plan.form()
+    assert (page.value("param__greeting"), page.value("param__count")) == ("hello world", "3")
+    assert plan.sends() == {"greeting": "hello world", "count": 3}
