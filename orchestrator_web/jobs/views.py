@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from orchestrator_web.audit.models import Action
@@ -99,6 +100,7 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
         ]
 
 
+@never_cache  # a job's values are for this person only: no copy in any cache
 @login_required
 @require_GET
 def job_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -107,6 +109,7 @@ def job_export(request: HttpRequest) -> StreamingHttpResponse:
     return streaming_csv(_rows(jobs.order_by("-created_at", "-id")), "orchestrator_web-jobs.csv")
 
 
+@never_cache
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:

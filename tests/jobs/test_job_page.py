@@ -259,3 +259,10 @@ def test_many_watchers_ask_pe_about_a_job_once_per_interval(
 def test_whoami_names_the_session(client: Client, alice: User) -> None:
     assert client.get("/accounts/profile/whoami").status_code == 302
     assert logged_in(client, alice).get("/accounts/profile/whoami").json() == {"username": "alice"}
+
+
+def test_a_job_page_and_the_export_are_never_cached(client: Client, alice: User) -> None:
+    job = launch(alice)
+    logged_in(client, alice)
+    assert "no-store" in client.get(f"/jobs/{job.pk}/")["Cache-Control"]
+    assert "no-store" in client.get("/jobs/export.csv")["Cache-Control"]
