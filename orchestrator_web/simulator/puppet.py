@@ -29,6 +29,7 @@ Public API:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -1187,6 +1188,37 @@ def _merge_ranges(types: list[PuppetType], kind: type[IntegerType] | type[FloatT
 
 
 @dataclass(frozen=True, eq=True)
+class IterableType(PuppetType):
+    element: PuppetType | None = None
+    simple_name = "Iterable"
+
+    def matches(self, value: Any) -> bool:
+        # Puppet compares the element type it infers, so an integer n iterates Integer[0, n-1]
+        # and a hash iterates [key, value] pairs even when it is empty.
+        if isinstance(value, str):
+            items: list[Any] = list(value) or [""]
+        elif isinstance(value, list):
+            items = value
+        elif isinstance(value, dict):
+            items = [[k, v] for k, v in value.items()] or [["", None]]
+        elif _is_puppet_integer(value) and value >= 0:
+            items = [0, max(value - 1, 0)]
+        else:
+            return False
+        return self.element is None or all(self.element.matches(item) for item in items)
+
+    def default_matches(self, value: Any) -> bool:
+        return IterableType().matches(value)
+
+    def fmt(self, out: _Format) -> str:
+        return "Iterable" if self.element is None else f"Iterable[{self.element.fmt(out)}]"
+
+    def children(self) -> Iterator[PuppetType]:
+        if self.element is not None:
+            yield self.element
+
+
+@dataclass(frozen=True, eq=True)
 class OpaqueType(PuppetType):
     """A Puppet or Bolt type whose instances are objects (Target, Timestamp, Type, ...):
     no JSON value is one, and PE does not convert a JSON value into one."""
@@ -1203,6 +1235,9 @@ class OpaqueType(PuppetType):
 
     def fmt(self, out: _Format) -> str:
         return _bracket(self.type_name, list(self.args))
+
+
+_RESOLVING = threading.RLock()  # the standard aliases are shared by every stand-in in the process
 
 
 class AliasType(PuppetType):
@@ -1233,6 +1268,12 @@ class AliasType(PuppetType):
         return f"AliasType({self.alias_name!r})"
 
     def resolved(self) -> PuppetType:
+        if self._resolved is None:
+            with _RESOLVING:
+                return self._resolve()
+        return self._resolved
+
+    def _resolve(self) -> PuppetType:
         if self._resolved is None:
             if self._resolving:
                 raise PuppetTypeError(f"type alias {self.alias_name} refers to itself without a collection between")
@@ -1323,7 +1364,6 @@ OPAQUE_TYPES = {
         "ResourceInstance",
     )
 }
-_UNPARAMETERIZED = {"any", "data", "catalogentry", "scalar", "scalardata", "undef", "numeric", "default", "semverrange"}
 
 
 class TypeSystem:
@@ -1711,7 +1751,7 @@ def _struct_key(system: TypeSystem, key: Any, value_type: PuppetType) -> tuple[s
     raise PuppetTypeError(f"Unable to extract a non-empty literal string from Struct member key {_literal_text(key)}")
 
 
-def _unparameterized(kind: Callable[[], PuppetType], name: str) -> Callable[[TypeSystem, _Ref], PuppetType]:
+def _unparameterized(kind: Callable[[], PuppetType]) -> Callable[[TypeSystem, _Ref], PuppetType]:
     def build(system: TypeSystem, ref: _Ref) -> PuppetType:
         if ref.args is not None:
             raise PuppetTypeError(f"Not a parameterized type <{ref.name}>")
@@ -1737,44 +1777,13 @@ def _build_iterable(system: TypeSystem, ref: _Ref) -> PuppetType:
     return IterableType(_type_arg(system, ref.args[0], "Iterable"))
 
 
-@dataclass(frozen=True, eq=True)
-class IterableType(PuppetType):
-    element: PuppetType | None = None
-    simple_name = "Iterable"
-
-    def matches(self, value: Any) -> bool:
-        # Puppet compares the element type it infers, so an integer n iterates Integer[0, n-1]
-        # and a hash iterates [key, value] pairs even when it is empty.
-        if isinstance(value, str):
-            items: list[Any] = list(value) or [""]
-        elif isinstance(value, list):
-            items = value
-        elif isinstance(value, dict):
-            items = [[k, v] for k, v in value.items()] or [["", None]]
-        elif _is_puppet_integer(value) and value >= 0:
-            items = [0, max(value - 1, 0)]
-        else:
-            return False
-        return self.element is None or all(self.element.matches(item) for item in items)
-
-    def default_matches(self, value: Any) -> bool:
-        return IterableType().matches(value)
-
-    def fmt(self, out: _Format) -> str:
-        return "Iterable" if self.element is None else f"Iterable[{self.element.fmt(out)}]"
-
-    def children(self) -> Iterator[PuppetType]:
-        if self.element is not None:
-            yield self.element
-
-
 _CORE: dict[str, Callable[[TypeSystem, _Ref], PuppetType]] = {
-    "any": _unparameterized(AnyType, "Any"),
-    "unit": _unparameterized(UnitType, "Unit"),
-    "undef": _unparameterized(UndefType, "Undef"),
-    "numeric": _unparameterized(NumericType, "Numeric"),
-    "scalar": _unparameterized(ScalarType, "Scalar"),
-    "scalardata": _unparameterized(ScalarDataType, "ScalarData"),
+    "any": _unparameterized(AnyType),
+    "unit": _unparameterized(UnitType),
+    "undef": _unparameterized(UndefType),
+    "numeric": _unparameterized(NumericType),
+    "scalar": _unparameterized(ScalarType),
+    "scalardata": _unparameterized(ScalarDataType),
     "boolean": _build_boolean,
     "integer": _build_integer,
     "float": _build_float,
@@ -1906,15 +1915,15 @@ class _Step:
         return f"variant {self.key}"
 
 
-Path_ = tuple[_Step, ...]
+TypePath = tuple[_Step, ...]
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    path: Path_
+    path: TypePath
 
     @property
-    def canonical_path(self) -> Path_:
+    def canonical_path(self) -> TypePath:
         return tuple(step for step in self.path if step.kind != "variant")
 
     def _identity(self) -> tuple[Any, ...]:
@@ -1935,11 +1944,11 @@ class Mismatch:
     def message(self, position: str) -> str:
         raise NotImplementedError
 
-    def merge(self, path: Path_, other: Mismatch) -> Mismatch:
+    def merge(self, path: TypePath, other: Mismatch) -> Mismatch:
         return _replace_path(self, path)
 
 
-def _replace_path(mismatch: Mismatch, path: Path_) -> Mismatch:
+def _replace_path(mismatch: Mismatch, path: TypePath) -> Mismatch:
     copy = object.__new__(type(mismatch))
     copy.__dict__.update(mismatch.__dict__)
     object.__setattr__(copy, "path", path)
@@ -1983,7 +1992,7 @@ class TypeMismatch(Mismatch):
     def _identity(self) -> tuple[Any, ...]:
         return (*super()._identity(), self.expected, self.actual)
 
-    def merge(self, path: Path_, other: Mismatch) -> Mismatch:
+    def merge(self, path: TypePath, other: Mismatch) -> Mismatch:
         assert isinstance(other, TypeMismatch)
         expected = _variant_of(_uniq([*_as_list(self.expected), *_as_list(other.expected)])).normalize()
         return type(self)(path, expected, self.actual, self.value)
@@ -2037,12 +2046,9 @@ class PatternMismatch(TypeMismatch):
             e = e.type or AnyType()
             prefix = "an undef value or "
         a = self.actual
-        got = _puppet_quote_plain(a.value) if isinstance(a, StringType) and a.value is not None else _short_name(a)
+        # Puppet shows the string as it is, between single quotes
+        got = f"'{a.value}'" if isinstance(a, StringType) and a.value is not None else _short_name(a)
         return f"{position} expects {prefix}a match for {e.expanded()}, got {got}"
-
-
-def _puppet_quote_plain(text: str) -> str:
-    return f"'{text}'"
 
 
 @dataclass(frozen=True)
@@ -2055,7 +2061,7 @@ class SizeMismatch(Mismatch):
     def _identity(self) -> tuple[Any, ...]:
         return (*super()._identity(), self.lo, self.hi, self.actual_lo, self.actual_hi)
 
-    def merge(self, path: Path_, other: Mismatch) -> Mismatch:
+    def merge(self, path: TypePath, other: Mismatch) -> Mismatch:
         assert isinstance(other, SizeMismatch)
         return SizeMismatch(path, min(self.lo, other.lo), max(self.hi, other.hi), self.actual_lo, self.actual_hi)
 
@@ -2122,12 +2128,12 @@ def _detailed_actual(expected: list[PuppetType], a: PuppetType, value: Any) -> s
     return a.simple_name
 
 
-def describe(expected: PuppetType, value: Any, path: Path_) -> list[Mismatch]:
+def describe(expected: PuppetType, value: Any, path: TypePath) -> list[Mismatch]:
     """Why the value is not an instance of the type (empty when it is, mostly)."""
     return _internal(expected.normalize(), expected, value, infer(value), path)
 
 
-def _internal(e: PuppetType, original: PuppetType, value: Any, a: PuppetType, path: Path_) -> list[Mismatch]:
+def _internal(e: PuppetType, original: PuppetType, value: Any, a: PuppetType, path: TypePath) -> list[Mismatch]:
     if isinstance(e, VariantType):
         return _describe_variant(e, original, value, a, path)
     if isinstance(e, StructType):
@@ -2152,7 +2158,9 @@ def _internal(e: PuppetType, original: PuppetType, value: Any, a: PuppetType, pa
     return [TypeMismatch(path, original.normalize(), a, value)]
 
 
-def _describe_variant(e: VariantType, original: PuppetType, value: Any, a: PuppetType, path: Path_) -> list[Mismatch]:
+def _describe_variant(
+    e: VariantType, original: PuppetType, value: Any, a: PuppetType, path: TypePath
+) -> list[Mismatch]:
     types = list(e.types)
     if isinstance(original, OptionalType):
         types = [UndefType(), *types]
@@ -2191,11 +2199,7 @@ def _merge_descriptions(position: int, found: list[list[Mismatch]]) -> list[Mism
     return [unique[0].chop(position)] if len(unique) == 1 else unique
 
 
-def _collection_size(e: ArrayType | HashType) -> tuple[float, float] | None:
-    return (e.lo, e.hi) if e.sized else None
-
-
-def _describe_array(e: ArrayType, original: PuppetType, value: Any, a: PuppetType, path: Path_) -> list[Mismatch]:
+def _describe_array(e: ArrayType, original: PuppetType, value: Any, a: PuppetType, path: TypePath) -> list[Mismatch]:
     if isinstance(a, TupleType):
         lo, hi = e.lo, e.hi
         if not _size_ok(len(value), lo, hi):
@@ -2212,7 +2216,7 @@ def _describe_array(e: ArrayType, original: PuppetType, value: Any, a: PuppetTyp
     return [TypeMismatch(path, original.normalize(), a, value)]
 
 
-def _describe_hash(e: HashType, original: PuppetType, value: Any, a: PuppetType, path: Path_) -> list[Mismatch]:
+def _describe_hash(e: HashType, original: PuppetType, value: Any, a: PuppetType, path: TypePath) -> list[Mismatch]:
     if isinstance(a, StructType):
         if not _size_ok(len(value), e.lo, e.hi):
             return [SizeMismatch(path, e.lo, e.hi, len(value), len(value))]
@@ -2234,7 +2238,7 @@ def _unsized(a: HashType) -> HashType:
     return HashType(a.key, a.value)
 
 
-def _describe_struct(e: StructType, original: PuppetType, value: Any, a: PuppetType, path: Path_) -> list[Mismatch]:
+def _describe_struct(e: StructType, original: PuppetType, value: Any, a: PuppetType, path: TypePath) -> list[Mismatch]:
     if isinstance(a, StructType):
         found: list[Mismatch] = []
         for element in e.elements:
@@ -2254,7 +2258,7 @@ def _describe_struct(e: StructType, original: PuppetType, value: Any, a: PuppetT
     return [TypeMismatch(path, original.normalize(), a, value)]
 
 
-def _describe_tuple(e: TupleType, original: PuppetType, value: Any, a: PuppetType, path: Path_) -> list[Mismatch]:
+def _describe_tuple(e: TupleType, original: PuppetType, value: Any, a: PuppetType, path: TypePath) -> list[Mismatch]:
     if not e.types and isinstance(a, ArrayType):
         return []
     lo, hi = e.size_range()
