@@ -745,9 +745,107 @@ class _Regexp:
 @cache
 def _compile_ruby_regex(source: str) -> Any:
     try:
-        return onigurumacffi.compile(source)
+        return onigurumacffi.compile(_oniguruma_source(source))
     except onigurumacffi.OnigError as error:
         raise PuppetTypeError(f"bad regular expression /{source}/: {error}") from None
+
+
+# Where Oniguruma reads a regex differently from Ruby's Onigmo: in Ruby, \w, \d and \s are
+# ASCII unless (?u) says otherwise, and (?a) makes POSIX brackets and \b ASCII too; Oniguruma's
+# are Unicode and it knows no (?a), (?d) or (?u). \p{...} is Unicode in both.
+_ASCII_ESCAPES = {
+    "w": "a-zA-Z0-9_",
+    "d": "0-9",
+    "s": "\\t\\n\\v\\f\\r ",
+}
+_ASCII_POSIX = {
+    "alnum": "a-zA-Z0-9",
+    "alpha": "a-zA-Z",
+    "ascii": "\\x00-\\x7F",
+    "blank": " \\t",
+    "cntrl": "\\x00-\\x1F\\x7F",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-/:-@\\[-`{-~",
+    "space": "\\t\\n\\v\\f\\r ",
+    "upper": "A-Z",
+    "word": "a-zA-Z0-9_",
+    "xdigit": "0-9a-fA-F",
+}
+
+
+def _oniguruma_source(source: str) -> str:
+    """The Ruby regex, rewritten so that Oniguruma reads it as Ruby does (see above)."""
+    out: list[str] = []
+    modes = ["d"]  # the character-set mode of each open group: d(efault), a(scii), u(nicode)
+    depth = 0  # inside a bracket expression
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        mode = modes[-1]
+        if c == "\\" and i + 1 < n:
+            letter = source[i + 1]
+            if letter.lower() in _ASCII_ESCAPES and mode != "u":
+                chars = _ASCII_ESCAPES[letter.lower()]
+                negate = letter.isupper()
+                if depth:
+                    out.append(f"[^{chars}]" if negate else chars)
+                else:
+                    out.append(f"[^{chars}]" if negate else f"[{chars}]")
+            elif letter in "bB" and mode == "a" and not depth:
+                out.append(f"(?W:\\{letter})")  # (?a) makes word boundaries ASCII too
+            else:
+                out.append(source[i : i + 2])
+            i += 2
+            continue
+        if depth and source.startswith("[:", i):
+            end = source.find(":]", i + 2)
+            name = source[i + 2 : end] if end > 0 else ""
+            negate = name.startswith("^")
+            if mode == "a" and name.lstrip("^") in _ASCII_POSIX:
+                chars = _ASCII_POSIX[name.lstrip("^")]
+                out.append(f"[^{chars}]" if negate else f"[{chars}]")
+                i = end + 2
+                continue
+        if c == "[":
+            depth += 1
+        elif c == "]" and depth:
+            depth -= 1
+        elif c == "(" and not depth:
+            options, length, scoped = _group_options(source, i)
+            if options is not None:
+                charset = next((m for m in "adu" if m in options), None)
+                kept = "".join(ch for ch in options if ch not in "adu")
+                if scoped:
+                    modes.append(charset or mode)
+                    out.append(f"(?{kept}:")
+                else:
+                    if charset:
+                        modes[-1] = charset
+                    if kept.strip("-"):
+                        out.append(f"(?{kept})")
+                i += length
+                continue
+            modes.append(mode)
+        elif c == ")" and not depth and len(modes) > 1:
+            modes.pop()
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _group_options(source: str, i: int) -> tuple[str | None, int, bool]:
+    """`(?ia)` or `(?a-m:` at i: its option letters, its length, and whether it opens a group."""
+    j = i + 2
+    if not source.startswith("(?", i):
+        return None, 0, False
+    while j < len(source) and source[j] in "imxadu-":
+        j += 1
+    if j == i + 2 or j >= len(source) or source[j] not in "):":
+        return None, 0, False
+    return source[i + 2 : j], j - i + 1, source[j] == ":"
 
 
 @dataclass(frozen=True, eq=True)

@@ -254,6 +254,27 @@ def test_ruby_only_syntax_matches(type_text: str, value: str) -> None:
     assert matches(type_text, value)
 
 
+@pytest.mark.parametrize(
+    ("type_text", "value", "fits"),
+    [
+        (r"Pattern[/\A\w+\z/]", "abc_1", True),
+        (r"Pattern[/\A\w+\z/]", "été", False),
+        (r"Pattern[/\d/]", "٣", False),
+        (r"Pattern[/\s/]", "\u00a0", False),
+        (r"Pattern[/\A[[:alpha:]]+\z/]", "été", True),
+        (r"Pattern[/\A[\w.-]+\z/]", "wéb.x", False),
+        (r"Pattern[/(?u)\A\w+\z/]", "été", True),
+        (r"Pattern[/(?a)\A\w+\z/]", "abc", True),
+        (r"Pattern[/(?a)[[:alpha:]]/]", "é", False),
+        (r"Pattern[/(?a:x)\w/]", "xé", False),
+    ],
+)
+def test_backslash_w_d_and_s_are_ascii_as_in_ruby_unless_the_regex_says_u(
+    type_text: str, value: str, fits: bool
+) -> None:
+    assert matches(type_text, value) is fits
+
+
 def test_a_pattern_searches_anywhere_in_the_string_like_rubys_match_operator() -> None:
     assert matches(r"Pattern[/\d/]", "abc1def")
 
