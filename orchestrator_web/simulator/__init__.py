@@ -1,4 +1,5 @@
-"""A stand-in for PE's orchestrator, built from orchestrator-api.md (standard library only).
+"""A stand-in for PE's orchestrator, built from orchestrator-api.md (standard library only, plus
+onigurumacffi to read Puppet's regexes as Ruby does).
 
 Run it alone with `python -m orchestrator_web.simulator` or `manage.py orchestrator_simulator`;
 tests start it in-process with `StandIn`.

@@ -1,7 +1,8 @@
 """What the stand-in orchestrator knows: plans, users and their tokens, plan jobs.
 
-Standard library only, and no code shared with orchestrator_web.pe: the stand-in must be
-able to catch the client being wrong. Section numbers refer to orchestrator-api.md.
+Standard library only (plus onigurumacffi, through puppet.py, for Puppet's Ruby regexes), and
+no code shared with orchestrator_web.pe: the stand-in must be able to catch the client being
+wrong. Section numbers refer to orchestrator-api.md.
 """
 
 from __future__ import annotations
