@@ -41,8 +41,6 @@ import onigurumacffi
 HERE = Path(__file__).resolve().parent
 STDLIB_TYPES = HERE / "stdlib_types.pp"
 
-INTEGER_MIN = -(2**63)  # Puppet's Integer is a signed 64-bit number
-INTEGER_MAX = 2**63 - 1
 INFINITY = math.inf
 
 
@@ -67,16 +65,12 @@ def _is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_puppet_integer(value: Any) -> bool:
-    return _is_integer(value) and INTEGER_MIN <= value <= INTEGER_MAX
-
-
 def _is_float(value: Any) -> bool:
     return isinstance(value, float)
 
 
 def _is_number(value: Any) -> bool:
-    return _is_puppet_integer(value) or _is_float(value)
+    return _is_integer(value) or _is_float(value)
 
 
 # -- reading type expressions ---------------------------------------------------------------
@@ -602,10 +596,10 @@ class IntegerType(PuppetType):
     simple_name = "Integer"
 
     def matches(self, value: Any) -> bool:
-        return _is_puppet_integer(value) and self.lo <= value <= self.hi
+        return _is_integer(value) and self.lo <= value <= self.hi
 
     def default_matches(self, value: Any) -> bool:
-        return _is_puppet_integer(value)
+        return _is_integer(value)
 
     def fmt(self, out: _Format) -> str:
         return _bracket("Integer", _range_part(self.lo, self.hi))
@@ -1299,7 +1293,7 @@ class IterableType(PuppetType):
             items = value
         elif isinstance(value, dict):
             items = [[k, v] for k, v in value.items()] or [["", None]]
-        elif _is_puppet_integer(value) and value >= 0:
+        elif _is_integer(value) and value >= 0:
             items = [0, max(value - 1, 0)]
         else:
             return False
@@ -1911,8 +1905,6 @@ def infer(value: Any) -> PuppetType:
     if isinstance(value, bool):
         return BooleanType(value)
     if _is_integer(value):
-        if not _is_puppet_integer(value):
-            return OpaqueType("an Integer outside Puppet's 64-bit range")
         return IntegerType(value, value)
     if isinstance(value, float):
         return FloatType(value, value)

@@ -194,12 +194,12 @@ def test_strings_count_characters() -> None:
     assert "expects a String, got the Integer 5" in refused("String", 5)
 
 
-def test_integers_are_whole_64_bit_numbers_in_range() -> None:
+def test_integers_are_whole_numbers_in_range() -> None:
     ok("Integer[1, 10]", 10)
     assert "between 1 and 10" in refused("Integer[1, 10]", 11)
     assert "whole number" in refused("Integer", 1.5)
     assert "whole number" in refused("Integer", True)
-    assert "64-bit" in refused("Integer", 2**63)
+    ok("Integer", 2**64)  # Puppet 7 takes integers beyond 64 bits in a plan call
 
 
 def test_floats_want_decimals_and_numeric_takes_both() -> None:
@@ -273,7 +273,7 @@ def test_a_nested_sensitive_never_takes_a_plain_value() -> None:
 @given(st.integers(), st.integers(), st.integers())
 def test_integer_ranges_accept_exactly_what_lies_between(low: int, high: int, value: int) -> None:
     low, high = min(low, high), max(low, high)
-    inside = low <= value <= high and pt.model.INT_MIN <= value <= pt.model.INT_MAX
+    inside = low <= value <= high
     assert pt.parse_type(f"Integer[{low}, {high}]").fits(value) is inside
 
 
@@ -323,7 +323,7 @@ def test_generated_variants_print_back_and_parse_to_the_same_type(members: list[
         ('{"ratio": NaN}', "NaN is not a number JSON can carry"),
         ("[Infinity]", "Infinity is not a number JSON can carry"),
         ("1e400", "too large"),
-        (str(2**64), "64-bit"),
+        ("1" * 5000, "more than this app reads"),
         ("[" * 20_000 + "]" * 20_000, "nested too deeply"),
         ("[" * 70 + "]" * 70, "nested too deeply"),
         ('{"a": 1,}', "not valid JSON"),
@@ -416,6 +416,15 @@ def test_only_a_top_level_sensitive_is_wrapped_but_every_one_is_secret() -> None
         nested.check("s3cret")
     via_array = parameter("Array[Sensitive[String]]")
     assert via_array.secret and not via_array.wrapped
+
+
+def test_a_wrapped_sensitive_checks_only_the_general_form_of_its_type() -> None:
+    # Puppet keeps only the general form of what Sensitive holds: String[12] becomes String.
+    parameter("Sensitive[String[12]]").check("short")
+    parameter("Sensitive[Enum['ab', 'abc']]").check("xyz")
+    with pytest.raises(pt.TypeMismatch):
+        parameter("Sensitive[Integer[1, 5]]").check("five")
+    parameter("Sensitive[Integer[1, 5]]").check(99)
 
 
 def test_a_call_sends_null_leaves_out_defaults_and_names_every_problem() -> None:

@@ -121,6 +121,7 @@ def test_it_prints_types_as_puppet_does() -> None:
         ("String[2]", "éé"),
         ("Integer[1, 10]", 10),
         ("Integer", -(2**63)),
+        ("Integer", 2**64),  # Puppet 7 takes integers beyond 64 bits in a plan call
         ("Float[0.0, 100.0]", 99.5),
         ("Numeric", 5),
         ("Numeric", 5.5),
@@ -174,7 +175,6 @@ def test_it_accepts_what_puppet_accepts(type_text: str, value: Any) -> None:
         ("String[1]", ""),
         ("Integer", 5.0),
         ("Integer", True),
-        ("Integer", 2**63),
         ("Float", 5),
         ("Float[0.0, 100.0]", 100.5),
         ("Numeric", "5"),

@@ -101,8 +101,10 @@ def plan_parameter(
         written = registry.parse(type_text)
     except m.TypeSyntaxError:
         written, readable = m.UnresolvedType(type_text.strip() or "Any"), False
-    wrapped = isinstance(written, m.SensitiveType) if sensitive is None else sensitive
-    value_type = written.inner if wrapped and isinstance(written, m.SensitiveType) else written
+    # Bolt wraps when the outermost type is Sensitive itself (not an alias of it); Puppet then
+    # checks the value against the general form of what Sensitive holds.
+    wrapped = isinstance(written, m.SensitiveType)
+    value_type = m.generalize(written.inner) if wrapped else written
     secret = bool(sensitive) or m.walk(written, lambda t: isinstance(t, m.SensitiveType))
     return PlanParameter(
         name=name,

@@ -13,9 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Puppet's Integer is a signed 64-bit number; anything outside cannot enter a plan.
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-
 
 class TypeSyntaxError(ValueError):
     """A type string could not be read."""
@@ -236,8 +233,6 @@ class IntegerType(PType):
     def check(self, value: Any, path: str = "") -> None:
         if not _is_int(value):
             raise TypeMismatch(f"expects a whole number (Integer), got {describe(value)}", path)
-        if not INT_MIN <= value <= INT_MAX:
-            raise TypeMismatch(f"is outside Puppet's Integer range (64-bit), got {value}", path)
         if not self.min <= value <= self.max:
             raise TypeMismatch(f"must be {_range_words(self.min, self.max)} ({self}), got {value}", path)
 
@@ -594,3 +589,33 @@ def walk(t: PType, visit: Callable[[PType], bool]) -> bool:
         return any(go(child) for child in children)
 
     return go(t)
+
+
+def generalize(t: PType) -> PType:
+    """Puppet's general form of a type: no ranges, sizes or values. Sensitive[T] keeps only
+    this of T, so `Sensitive[String[12]]` takes a short string (Puppet 7 does). Aliases stay
+    as they are, as in Puppet."""
+    if isinstance(t, IntegerType):
+        return IntegerType()
+    if isinstance(t, FloatType):
+        return FloatType(numeric=t.numeric)
+    if isinstance(t, (StringType, PatternType)):
+        return StringType()
+    if isinstance(t, EnumType):
+        lengths = [len(v) for v in t.values]
+        return StringType(min(lengths), max(lengths))
+    if isinstance(t, OptionalType):
+        return OptionalType(generalize(t.inner))
+    if isinstance(t, NotUndefType):
+        return NotUndefType(generalize(t.inner))
+    if isinstance(t, ArrayType):
+        return ArrayType(generalize(t.element))
+    if isinstance(t, HashType):
+        return HashType(generalize(t.key), generalize(t.value))
+    if isinstance(t, TupleType):
+        return TupleType(tuple(generalize(inner) for inner in t.types), t.min, t.max)
+    if isinstance(t, StructType):
+        return StructType(tuple((key, generalize(inner), optional) for key, inner, optional in t.fields))
+    if isinstance(t, VariantType):
+        return VariantType(tuple(generalize(inner) for inner in t.types))
+    return t

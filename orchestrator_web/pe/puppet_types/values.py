@@ -1,8 +1,9 @@
 """JSON values a plan can receive, and the defaults PE reports for plan parameters.
 
 JSON as Python reads it is looser than what reaches a plan: `NaN` and `Infinity` are not JSON,
-`1e400` is infinite, and Puppet's Integer is 64-bit. `read_json` refuses all of them with a
-message, and bounds nesting, so a value that passes here can be sent and stored.
+`1e400` is infinite, and NUL or a lone surrogate cannot be stored. `read_json` refuses all of
+them with a message, and bounds nesting, so a value that passes here can be sent and stored.
+(Integers beyond 64 bits are fine: Puppet 7 takes them in a plan call.)
 
 A parameter's `default_value` is Puppet source text for Puppet-language plans (`'graceful'`,
 `[1, 2]`, `undef`, or an expression such as `$facts['os']['family'] == 'windows'`) and the value
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import INT_MAX, INT_MIN, TypeSyntaxError
+from .model import TypeSyntaxError
 from .syntax import Token, number, tokenize, unquote
 
 MAX_DEPTH = 64  # nesting of lists and objects; Puppet has no such limit, but no plan needs more
@@ -35,10 +36,10 @@ def _no_constant(name: str) -> Any:
 
 
 def _int(text: str) -> int:
-    value = int(text)
-    if not INT_MIN <= value <= INT_MAX:
-        raise JSONProblem(f"{text} is outside Puppet's Integer range (a 64-bit number).")
-    return value
+    try:
+        return int(text)
+    except ValueError:  # Python's limit on digits
+        raise JSONProblem(f"A number of {len(text)} digits is more than this app reads.") from None
 
 
 def _float(text: str) -> float:
@@ -70,11 +71,8 @@ def check_json_value(value: Any) -> None:
             raise JSONProblem(f"This JSON is nested too deeply (at most {MAX_DEPTH} levels).")
         if isinstance(item, str):
             _check_text(item)
-        elif isinstance(item, bool) or item is None:
+        elif item is None or isinstance(item, (bool, int)):
             continue
-        elif isinstance(item, int):
-            if not INT_MIN <= item <= INT_MAX:
-                raise JSONProblem(f"{item} is outside Puppet's Integer range (a 64-bit number).")
         elif isinstance(item, float):
             if not math.isfinite(item):
                 raise JSONProblem(f"{item} is not a number JSON can carry; PE could not send it.")
