@@ -31,7 +31,7 @@ demo: install
 	ORCHESTRATOR_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
 	RBAC_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
 	ORCHESTRATOR_TOKEN=demo-service-token \
-	ORCHESTRATOR_ENVIRONMENTS=production,development \
+	ORCHESTRATOR_ENVIRONMENTS=production,development,modules \
 	$(PY) manage.py demo --port $(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).

@@ -25,7 +25,10 @@ DEMO_USERS = {
 
 # group: (members, [(plan, environments)])
 DEMO_GROUPS = {
-    "Operators": (["alice"], [("webapp::rolling_restart", ""), ("facts::info", ""), ("patching::run", "")]),
+    "Operators": (
+        ["alice"],
+        [("webapp::rolling_restart", ""), ("facts::info", ""), ("patching::run", ""), ("*", "modules")],
+    ),
     "Database operators": (["bob"], [("db::failover", "production"), ("backup::snapshot", "")]),
     "Developers": (["alice", "bob"], [("*", "development")]),
 }
