@@ -138,3 +138,20 @@ def database(name: str, default: str) -> dict[str, object]:
     if not config.get("ENGINE"):
         raise fail(name, "unsupported database URL scheme")
     return dict(config)
+
+
+def cache(name: str) -> dict[str, object]:
+    """A Django cache from a URL: empty for per-process memory, `redis://host:port/db` (or
+    `rediss://`) for a cache shared by every process and host."""
+    value = _raw(name)
+    if value is None:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise fail(name, "expected redis://host:port/db, rediss://... or unix:///path (or nothing for memory)")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": value,
+        # A cache that is down must not hang or break pages: short timeouts, errors logged.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }

@@ -91,16 +91,29 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A database that stops answering must not hold every request thread: connections give up after
+# DATABASE_CONNECT_TIMEOUT seconds and statements after DATABASE_STATEMENT_TIMEOUT.
+DATABASE_CONNECT_TIMEOUT = env.integer("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+DATABASE_STATEMENT_TIMEOUT = env.integer("DATABASE_STATEMENT_TIMEOUT", 30, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages read while a launch writes; IMMEDIATE takes the write lock up front, so
-    # concurrent writers wait their turn instead of failing.
+    # concurrent writers wait their turn (at most the statement timeout) instead of failing.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={DATABASE_STATEMENT_TIMEOUT * 1000};",
         "transaction_mode": "IMMEDIATE",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),  # type: ignore[dict-item]
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process by default; CACHE_URL=redis://... shares the catalogue, the PE circuit breaker and
+# the throttles between every process and host.
+CACHES = {"default": env.cache("CACHE_URL")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,7 +191,18 @@ ORCHESTRATOR_TOKEN_FILE = env.readable_file("ORCHESTRATOR_TOKEN_FILE")
 if ORCHESTRATOR_TOKEN and ORCHESTRATOR_TOKEN_FILE:
     raise env.fail("ORCHESTRATOR_TOKEN_FILE", "set either ORCHESTRATOR_TOKEN or ORCHESTRATOR_TOKEN_FILE, not both")
 ORCHESTRATOR_CA_CERT = env.readable_file("ORCHESTRATOR_CA_CERT")
+# Launches and stops wait this long for PE's answer; pages that only read from PE wait
+# ORCHESTRATOR_READ_TIMEOUT, so a slow PE cannot hold a page for long.
 ORCHESTRATOR_TIMEOUT = env.positive_float("ORCHESTRATOR_TIMEOUT", 30.0)
+ORCHESTRATOR_READ_TIMEOUT = env.positive_float("ORCHESTRATOR_READ_TIMEOUT", 5.0)
+# At most this many requests of one process wait on PE at once (a bulkhead): the others are told
+# at once that PE is busy, so pages that do not need PE keep their threads. Default: half the
+# threads gunicorn gives each worker.
+PE_MAX_CONCURRENT = env.integer("PE_MAX_CONCURRENT", max(1, env.integer("GUNICORN_THREADS", 4) // 2), minimum=1)
+# After this many timeouts in a row, PE calls fail at once for PE_BREAKER_SECONDS (a circuit
+# breaker, shared through the cache).
+PE_BREAKER_FAILURES = env.integer("PE_BREAKER_FAILURES", 3, minimum=1)
+PE_BREAKER_SECONDS = env.integer("PE_BREAKER_SECONDS", 15, minimum=1)
 ORCHESTRATOR_CONNECT_TIMEOUT = env.positive_float("ORCHESTRATOR_CONNECT_TIMEOUT", 5.0)
 ORCHESTRATOR_ENVIRONMENTS = env.environments("ORCHESTRATOR_ENVIRONMENTS", ["production"])
 # The RBAC API; PE serves it on the console host, port 4433.
