@@ -7,12 +7,14 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 from orchestrator_web.pe.client import FileToken, OrchestratorClient, TokenSource
 from orchestrator_web.pe.errors import NotConfigured
+from orchestrator_web.pe.guard import Guard
 from orchestrator_web.pe.rbac import RbacClient
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # guard() is called while building a client
 _clients: dict[tuple[object, ...], Any] = {}
 
 
@@ -26,8 +28,38 @@ def _options() -> dict[str, Any]:
     return {
         "ca_cert": settings.ORCHESTRATOR_CA_CERT,
         "timeout": settings.ORCHESTRATOR_TIMEOUT,
+        "read_timeout": settings.ORCHESTRATOR_READ_TIMEOUT,
         "connect_timeout": settings.ORCHESTRATOR_CONNECT_TIMEOUT,
+        "guard": guard(),
     }
+
+
+_guards: dict[tuple[object, ...], Guard] = {}
+
+
+def guard(*, background: bool = False) -> Guard:
+    """This process's guard for PE calls: one bulkhead for every client (the service
+    account's and personal tokens alike), and a circuit breaker shared through the cache.
+    `background` work holds no request thread, so it passes the bulkhead."""
+    key = (
+        background,
+        settings.ORCHESTRATOR_URL,
+        settings.PE_MAX_CONCURRENT,
+        settings.PE_BREAKER_FAILURES,
+        settings.PE_BREAKER_SECONDS,
+    )
+    with _lock:
+        found = _guards.get(key)
+        if found is None:
+            found = Guard(
+                max_concurrent=None if background else settings.PE_MAX_CONCURRENT,
+                failures=settings.PE_BREAKER_FAILURES,
+                cool_off=settings.PE_BREAKER_SECONDS,
+                store=cache,
+                key=settings.ORCHESTRATOR_URL,
+            )
+            _guards[key] = found
+        return found
 
 
 def _cached(kind: type, url: str, setting: str) -> Any:
@@ -36,7 +68,7 @@ def _cached(kind: type, url: str, setting: str) -> Any:
         url,
         settings.ORCHESTRATOR_TOKEN,
         settings.ORCHESTRATOR_TOKEN_FILE,
-        *_options().values(),
+        *(id(v) if isinstance(v, Guard) else v for v in _options().values()),
     )
     with _lock:
         client = _clients.get(key)
@@ -55,6 +87,29 @@ def orchestrator() -> OrchestratorClient:
     """The orchestrator client for the service account. Raises NotConfigured when
     ORCHESTRATOR_URL is not set."""
     return _cached(OrchestratorClient, settings.ORCHESTRATOR_URL, "ORCHESTRATOR_URL")
+
+
+def orchestrator_background() -> OrchestratorClient:
+    """The service account's client for work that holds no request thread (filling the
+    catalogue cache): through the circuit breaker, but not the bulkhead."""
+    options = _options() | {"guard": guard(background=True)}
+    key = (
+        "background",
+        settings.ORCHESTRATOR_URL,
+        settings.ORCHESTRATOR_TOKEN,
+        settings.ORCHESTRATOR_TOKEN_FILE,
+        *(id(v) if isinstance(v, Guard) else v for v in options.values()),
+    )
+    with _lock:
+        client = _clients.get(key)
+        if client is None:
+            if not settings.ORCHESTRATOR_URL:
+                raise NotConfigured("ORCHESTRATOR_URL is not set")
+            client = OrchestratorClient(settings.ORCHESTRATOR_URL, _service_token(), **options)
+            for old in [k for k in _clients if k[0] == "background"]:
+                del _clients[old]
+            _clients[key] = client
+        return client
 
 
 def rbac() -> RbacClient:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from orchestrator_web.pe import errors
+from orchestrator_web.pe import errors, guard
 
 
 def explain(error: errors.PEError, service: str = "orchestrator") -> str:
     """One sentence a person can act on. Never includes a token."""
     if isinstance(error, errors.NotConfigured):
         return f"The {service} connection is not configured: {error.message}."
+    if isinstance(error, (guard.PEBusy, guard.CircuitOpen)):
+        return f"{error.message[0].upper()}{error.message[1:]}. Nothing was sent; try again in a moment."
     if isinstance(error, errors.Unreachable):
         return f"The {service} could not be reached: {error.message}."
     if isinstance(error, errors.OutcomeUnknown):

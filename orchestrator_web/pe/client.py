@@ -30,6 +30,7 @@ from .errors import (
     Unreachable,
     api_error,
 )
+from .guard import Guard
 from .types import Event, EventPage, Plan, PlanJob, PlanJobPage, PlanList
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,16 @@ def check_base_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def strip_prefix(base_url: str, prefix: str) -> str:
+    """`https://pe:8143/orchestrator/v1` and `https://pe:8143/` are the same base: people copy
+    URLs from PE's docs with the API prefix, and the client adds it itself."""
+    base = base_url.rstrip("/")
+    for suffix in sorted({prefix + "/v1", prefix, prefix.removesuffix("/v1")}, key=len, reverse=True):
+        if suffix and base.endswith(suffix):
+            return base[: -len(suffix)]
+    return base
+
+
 def plan_path(plan_name: str) -> str:
     """`mod::sub::plan` -> `/plans/mod/sub::plan`; a module's init plan `mod` -> `/plans/mod/init`."""
     if not PLAN_NAME.match(plan_name):
@@ -153,9 +164,12 @@ class ServiceClient:
     """What every PE API client shares: one requests.Session, the token header, timeouts,
     verified TLS, the error family and the retry rule.
 
-    Every call has a connect and a read timeout. TLS is always verified, against
-    `ca_cert` (the PE CA bundle) when given, otherwise the system store. POSTs are never
-    retried; GETs are retried `get_retries` times when the connection fails.
+    Every call has a connect and a read timeout: `read_timeout` for GETs (pages that read
+    from PE), `timeout` for commands (launches and stops, which PE may take longer over).
+    TLS is always verified, against `ca_cert` (the PE CA bundle) when given, otherwise the
+    system store. POSTs are never retried; GETs are retried `get_retries` times when the
+    connection fails. With a `guard`, every call goes through its bulkhead and circuit
+    breaker (guard.py). The base URL may be given with or without the service's API prefix.
     """
 
     prefix = ""
@@ -169,12 +183,16 @@ class ServiceClient:
         ca_cert: str | None = None,
         timeout: float = 30.0,
         connect_timeout: float = 5.0,
+        read_timeout: float | None = None,
         get_retries: int = 2,
         retry_backoff: float = 0.2,
+        guard: Guard | None = None,
     ) -> None:
-        self.base_url = check_base_url(base_url)
+        self.base_url = strip_prefix(check_base_url(base_url), self.prefix)
         self._token: TokenSource = (lambda: token) if isinstance(token, str) else token
         self.timeout = (connect_timeout, timeout)
+        self.read_timeout = (connect_timeout, read_timeout or timeout)
+        self.guard = guard
         self.get_retries = get_retries
         self.retry_backoff = retry_backoff
         # Passed on every request: a session-level value would lose to REQUESTS_CA_BUNDLE.
@@ -209,6 +227,21 @@ class ServiceClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body).encode()
+        if self.guard is None:
+            return self._send(method, path, url, params, data, headers)
+        with self.guard.call():
+            return self._send(method, path, url, params, data, headers)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        data: bytes | None,
+        headers: dict[str, str],
+    ) -> Any:
+        timeout = self.read_timeout if method == "GET" else self.timeout
         attempts = 1 + (self.get_retries if method == "GET" else 0)
         for attempt in range(1, attempts + 1):
             try:
@@ -218,12 +251,12 @@ class ServiceClient:
                     params=params,
                     data=data,
                     headers=headers,
-                    timeout=self.timeout,
+                    timeout=timeout,
                     verify=self.verify,
                     allow_redirects=False,
                 )
             except requests.RequestException as exc:
-                error = _classify(exc, self.timeout)
+                error = _classify(exc, timeout)
                 if attempt < attempts and _worth_retrying(exc):
                     log.info("orchestrator %s %s failed (%s), retrying", method, path, error)
                     time.sleep(self.retry_backoff * attempt)

@@ -1,71 +1,170 @@
-"""The plan catalogue and plan metadata, cached for PLAN_CACHE_SECONDS (section 3)."""
+"""The plan catalogue and plan metadata (section 3), served stale-while-revalidate.
+
+What PE said is cached with the time it said it. Within PLAN_CACHE_SECONDS it is served as it
+is; after that it is still served while a fresh copy is fetched in the background; when PE
+cannot be asked, the last copy is served with its time ("this list is from 10:42"). A failure
+is remembered for a few seconds, so each page view does not wait on PE again.
+
+Metadata of many plans (for descriptions in the list) is fetched in the background, a bounded
+number at a time: the list answers at once with what is known, and the rest follows.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-from orchestrator_web.connection import orchestrator
+from orchestrator_web.connection import orchestrator, orchestrator_background
+from orchestrator_web.explain import explain
 from orchestrator_web.pe import puppet_types as pt
-from orchestrator_web.pe.errors import PEError
-from orchestrator_web.pe.types import Plan, PlanList
+from orchestrator_web.pe.errors import PEError, Unreachable
+from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans import aliases
+
+log = logging.getLogger(__name__)
+
+KEEP_SECONDS = 7 * 24 * 3600  # how long a copy may still be shown when PE cannot be asked
+ERROR_SECONDS = 10  # how long a failure to ask PE is remembered
+FETCH_CONCURRENCY = 8  # metadata fetched at once, in the background, per process
+DETAILS_WAIT = 0.3  # seconds a page waits for metadata it asked for before answering
+
+
+@dataclass(frozen=True)
+class Served:
+    """What PE said, and when; `problem` says why it is not fresher (PE not answering)."""
+
+    value: Any
+    at: datetime
+    problem: str = ""
+
+
+class RememberedFailure(Unreachable):
+    """PE failed to answer just now; not asked again for ERROR_SECONDS."""
 
 
 def _key(*parts: str) -> str:
     # One cache per orchestrator: pointing the app elsewhere must not show the old catalogue.
     scope = hashlib.sha256(settings.ORCHESTRATOR_URL.encode()).hexdigest()[:12]
-    return ":".join(("catalogue:v2", scope, *parts))
+    return ":".join(("catalogue:v3", scope, *parts))
 
 
-def plan_list(environment: str, *, refresh: bool = False) -> PlanList:
-    """GET /plans for `environment`, cached. Raises PEError."""
-    key = _key("list", environment)
-    plans = None if refresh else cache.get(key)
-    if plans is None:
-        plans = orchestrator().list_plans(environment)
-        cache.set(key, plans, settings.PLAN_CACHE_SECONDS)
-    return plans
+def _now() -> float:
+    return time.time()
+
+
+def _served(entry: dict[str, Any], problem: str = "") -> Served:
+    return Served(entry["value"], datetime.fromtimestamp(entry["at"], UTC), problem)
+
+
+def _store(key: str, value: Any) -> None:
+    cache.set(key, {"value": value, "at": _now()}, KEEP_SECONDS)
+    cache.delete(key + ":error")
+
+
+def _fresh(entry: dict[str, Any] | None) -> bool:
+    return entry is not None and _now() - entry["at"] < settings.PLAN_CACHE_SECONDS
+
+
+def _get(key: str, fetch: Any, *, refresh: bool) -> Served:
+    """The cached copy (fresh, or stale while a new one is fetched), or a fetch now."""
+    entry = cache.get(key)
+    if entry is not None and not refresh:
+        if _fresh(entry):
+            return _served(entry)
+        _in_background(key, fetch)
+        return _served(entry, cache.get(key + ":error") or "")
+    remembered = None if refresh else cache.get(key + ":error")
+    if remembered is not None:
+        if entry is not None:
+            return _served(entry, remembered)
+        raise RememberedFailure(remembered)
+    try:
+        value = fetch(orchestrator())
+    except PEError as exc:
+        cache.set(key + ":error", explain(exc), ERROR_SECONDS)
+        if entry is not None:
+            return _served(entry, explain(exc))
+        raise
+    _store(key, value)
+    return Served(value, datetime.now(UTC))
+
+
+def plan_list(environment: str, *, refresh: bool = False) -> Served:
+    """GET /plans for `environment` (a PlanList in `.value`). Raises PEError only when PE
+    cannot be asked and no earlier answer is known."""
+    return _get(_key("list", environment), lambda client: client.list_plans(environment), refresh=refresh)
 
 
 def plan_detail(plan_name: str, environment: str, *, refresh: bool = False) -> Plan:
     """GET /plans/<module>/<plan> for `environment`, cached. Raises PEError."""
-    key = _key("plan", environment, plan_name)
-    plan = None if refresh else cache.get(key)
-    if plan is None:
-        plan = orchestrator().get_plan(plan_name, environment)
-        cache.set(key, plan, settings.PLAN_CACHE_SECONDS)
-    return plan
+    served = _get(
+        _key("plan", environment, plan_name), lambda client: client.get_plan(plan_name, environment), refresh=refresh
+    )
+    return served.value  # type: ignore[no-any-return]
 
 
-def plan_details(plan_names: list[str], environment: str, *, refresh: bool = False) -> dict[str, Plan | PEError]:
-    """Metadata of several plans; cache misses are fetched concurrently.
+# -- many plans at once, in the background ------------------------------------------------------
 
-    A plan whose metadata cannot be had maps to its error, so one bad plan does not hide
-    the others.
-    """
-    found: dict[str, Plan | PEError] = {}
-    if not refresh:
-        cached = cache.get_many([_key("plan", environment, name) for name in plan_names])
-        for name in plan_names:
-            plan = cached.get(_key("plan", environment, name))
-            if plan is not None:
-                found[name] = plan
-    missing = [name for name in plan_names if name not in found]
+_pool = ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY, thread_name_prefix="catalogue")
+_running: dict[str, Future[None]] = {}
+_running_lock = threading.Lock()
 
-    def fetch(name: str) -> Plan | PEError:
-        try:
-            return plan_detail(name, environment, refresh=True)
-        except PEError as exc:
-            return exc
 
-    if missing:
-        with ThreadPoolExecutor(max_workers=min(8, len(missing))) as pool:
-            found.update(zip(missing, pool.map(fetch, missing), strict=True))
-    return {name: found[name] for name in plan_names}
+def _in_background(key: str, fetch: Any) -> Future[None]:
+    """Fetch `key` in the background unless that is already under way in this process."""
+    with _running_lock:
+        running = _running.get(key)
+        if running is not None and not running.done():
+            return running
+        future = _pool.submit(_fetch_into_cache, key, fetch)
+        _running[key] = future
+        return future
+
+
+def _fetch_into_cache(key: str, fetch: Any) -> None:
+    try:
+        _store(key, fetch(orchestrator_background()))
+    except PEError as exc:
+        cache.set(key + ":error", explain(exc), ERROR_SECONDS)
+    except Exception:  # a background thread has nobody to tell but the log
+        log.exception("catalogue: fetching %s failed", key)
+    finally:
+        with _running_lock:
+            _running.pop(key, None)
+
+
+def plan_details(plan_names: list[str], environment: str, *, refresh: bool = False) -> dict[str, Plan | PEError | None]:
+    """Metadata of several plans: a Plan, the error that kept it away, or None while it is
+    still being fetched. Missing (or, with `refresh`, all) plans are fetched in the background;
+    this waits at most DETAILS_WAIT for them, so a page answers quickly whatever PE does."""
+    keys = {name: _key("plan", environment, name) for name in plan_names}
+    cached = cache.get_many(list(keys.values()))
+    futures = []
+    for name, key in keys.items():
+        entry = cached.get(key)
+        if refresh or entry is None or not _fresh(entry):
+            futures.append(_in_background(key, lambda client, name=name: client.get_plan(name, environment)))
+    if futures:
+        wait(futures, timeout=DETAILS_WAIT)
+        cached = cache.get_many(list(keys.values()))
+    found: dict[str, Plan | PEError | None] = {}
+    for name, key in keys.items():
+        entry = cached.get(key)
+        if entry is not None:
+            found[name] = entry["value"]
+        else:
+            error = cache.get(key + ":error")
+            found[name] = RememberedFailure(error) if error else None
+    return found
 
 
 def plan_parameters(plan: Plan) -> dict[str, pt.PlanParameter]:

@@ -40,19 +40,27 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     else:
         try:
             listed = catalogue.plan_list(environment, refresh=refresh)
-            # Plans the service account may not run would only be refused by PE.
-            names = access.runnable_plans(request.user, environment, [p.name for p in listed.items if p.permitted])
-            details = catalogue.plan_details(names, environment, refresh=refresh)
         except PEError as exc:
             ctx["error"] = explain(exc)
         else:
+            if listed.problem:
+                ctx["stale"] = listed
+            # Plans the service account may not run would only be refused by PE.
+            permitted = [p.name for p in listed.value.items if p.permitted]
+            names = access.runnable_plans(request.user, environment, permitted)
+            details = catalogue.plan_details(names, environment, refresh=refresh)
             plans = [
-                {"name": name, "description": plan.description if isinstance(plan, Plan) else ""}
+                {
+                    "name": name,
+                    "description": plan.description if isinstance(plan, Plan) else "",
+                    "pending": plan is None,
+                }
                 for name, plan in details.items()
             ]
             needle = query.casefold()
             ctx["plans"] = [p for p in plans if needle in p["name"].casefold() or needle in p["description"].casefold()]
             ctx["total"] = len(plans)
+            ctx["pending"] = any(p["pending"] for p in plans)
     template = "plans/list.html#results" if request.htmx else "plans/list.html"
     return render(request, template, ctx)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from orchestrator_web.simulator import StandIn
+from tests.helpers import Html
 
 pytestmark = pytest.mark.usefixtures("orchestrator_settings")
 
@@ -131,3 +132,46 @@ def test_it_answers_within_a_fixed_number_of_queries(
     client.force_login(alice)
     with django_assert_max_num_queries(4):
         client.get("/plans/")
+
+
+# -- a PE that misbehaves ------------------------------------------------------------------------
+
+
+def test_when_pe_stops_answering_the_last_list_is_shown_with_its_time(
+    client: Client, alice: User, stand_in: StandIn, settings
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    client.get("/plans/")
+    stand_in.inject("error", status=503, times=None)
+    page = Html(client.get("/plans/", {"refresh": "1"}))
+    assert "PE is not answering" in page.plain() and "This list is from" in page.plain()
+    assert "facts::info" in page.plain()
+
+
+def test_a_failure_is_remembered_so_each_view_does_not_wait_on_pe_again(
+    client: Client, alice: User, stand_in: StandIn
+) -> None:
+    fault = stand_in.inject("error", status=503, times=100)
+    client.force_login(alice)
+    assert "answered HTTP 503" in Html(client.get("/plans/")).plain()
+    asked = 100 - (fault.times or 0)
+    assert "answered HTTP 503" in Html(client.get("/plans/")).plain()
+    assert 100 - (fault.times or 0) == asked  # PE was not asked again
+
+
+def test_refresh_fetches_plan_metadata_again(client: Client, alice: User, stand_in: StandIn) -> None:
+    client.force_login(alice)
+    assert "Collect OS and networking facts" in Html(client.get("/plans/")).plain()
+    stand_in.sim.catalogue["production"]["facts::info"].description = "Facts, freshly described"
+    assert "Facts, freshly described" not in Html(client.get("/plans/")).plain()  # cached
+    assert "Facts, freshly described" in Html(client.get("/plans/", {"refresh": "1"})).plain()
+
+
+def test_slow_metadata_does_not_hold_the_list(client: Client, alice: User, stand_in: StandIn) -> None:
+    stand_in.inject("delay", path=r"/plans/\w+/", seconds=3, times=None)
+    client.force_login(alice)
+    page = Html(client.get("/plans/"))
+    assert "webapp::rolling_restart" in page.plain()
+    assert "Loading its description…" in page.plain()
+    results = page.soup.find(id="results")
+    assert results is not None and results["hx-trigger"] == "load delay:1s"  # the rest follows by itself
