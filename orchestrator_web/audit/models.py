@@ -12,6 +12,7 @@ class Action(models.TextChoices):
     STOP = "stop", "Stop requested"
     LOGIN = "login", "Logged in"
     LOGIN_FAILED = "login_failed", "Failed login"
+    LOGIN_UNLOCKED = "login_unlocked", "Login lockout lifted"
     GRANT_ADDED = "grant_added", "Grant added"
     GRANT_REMOVED = "grant_removed", "Grant removed"
     GROUP_CREATED = "group_created", "Group created"
