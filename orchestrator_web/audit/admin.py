@@ -26,6 +26,12 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     readonly_fields = ["at", "actor", "actor_name", "address", "action", "target", "details"]
     change_list_template = "admin/audit/auditentry/change_list.html"
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # Everyone's entries only for auditors ("Can view audit trail") and superusers.
+        from orchestrator_web.rbac import access
+
+        return access.visible_audit_entries(request.user)
+
     def get_urls(self) -> list[Any]:
         export = self.admin_site.admin_view(self.export_csv)
         return [path("export.csv", export, name="audit_auditentry_export"), *super().get_urls()]

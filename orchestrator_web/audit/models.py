@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     TOKEN_REMOVED = "token_removed", "Personal token removed"
     ALIAS_CHANGED = "alias_changed", "Type alias added or changed"
     ALIAS_DELETED = "alias_deleted", "Type alias deleted"
+    LAUNCH_REQUESTED = "launch_requested", "Launch requested"
 
 
 class AppendOnly(models.QuerySet["AuditEntry"]):
@@ -54,6 +55,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "audit entry"
         verbose_name_plural = "audit trail"
+        permissions = [("view_audit_trail", "Can view audit trail")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()} {self.target}"

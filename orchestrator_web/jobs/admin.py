@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from orchestrator_web.jobs.models import Job
+from orchestrator_web.rbac import access
 from orchestrator_web.readonly_admin import ReadOnlyAdmin
 
 
@@ -20,6 +21,10 @@ class JobAdmin(ReadOnlyAdmin):
     list_select_related = False
     show_full_result_count = False
     exclude = ["search_text", "requested_by", "stopped_by"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The same scoping as the pages: others' jobs only with "Can view all jobs".
+        return access.visible_jobs(request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in Job._meta.fields if f.name not in self.exclude]

@@ -122,6 +122,7 @@ class StopOutcome:
     ALREADY_FINISHED = "already finished"
     NOT_STARTED = "not started"
     FAILED = "failed"
+    UNKNOWN = "outcome unknown"  # asked, no answer in time: PE may have stopped it
 
 
 def stop(job: Job, user: AbstractBaseUser) -> tuple[str, str]:
@@ -138,13 +139,22 @@ def stop(job: Job, user: AbstractBaseUser) -> tuple[str, str]:
         orchestrator_for(user)[0].stop_plan(job.pe_job_id)
     except errors.UnknownJob:
         return StopOutcome.FAILED, f"PE no longer knows plan job {job.pe_job_id}; it cannot be stopped."
+    except errors.OutcomeUnknown as exc:
+        # The request left; PE may have carried it out. Who asked is recorded either way.
+        _stopped_by(job, user)
+        message = f"PE did not confirm the stop ({explain(exc)}) It may have been carried out: this page will show."
+        return StopOutcome.UNKNOWN, message
     except errors.PEError as exc:
         return StopOutcome.FAILED, f"The stop request failed. {explain(exc)}"
+    _stopped_by(job, user)
+    refresh(job, force=True)
+    return StopOutcome.STOPPED, "Stop requested. PE interrupts the plan; tasks already running finish on their own."
+
+
+def _stopped_by(job: Job, user: AbstractBaseUser) -> None:
     job.stopped_by, job.stopped_by_username, job.stopped_at = user, user.get_username(), timezone.now()
     job.save(update_fields=["stopped_by", "stopped_by_username", "stopped_at", "updated_at"])
     log.info("job %s: stop requested by %s", job.pk, user.get_username())
-    refresh(job, force=True)
-    return StopOutcome.STOPPED, "Stop requested. PE interrupts the plan; tasks already running finish on their own."
 
 
 # -- sync_jobs ----------------------------------------------------------------------------

@@ -141,9 +141,11 @@ def job_stop(request: HttpRequest, job_id: int) -> HttpResponse:
         return render(request, "jobs/stop.html", {"job": job})
     outcome, message = services.stop(job, request.user)
     record(Action.STOP, f"job {job.pk}", request=request, outcome=outcome, message=message, pe_job=job.pe_job_id)
-    level = messages.SUCCESS if outcome == services.StopOutcome.STOPPED else messages.INFO
-    if outcome == services.StopOutcome.FAILED:
-        level = messages.ERROR
+    level = {
+        services.StopOutcome.STOPPED: messages.SUCCESS,
+        services.StopOutcome.FAILED: messages.ERROR,
+        services.StopOutcome.UNKNOWN: messages.WARNING,
+    }.get(outcome, messages.INFO)
     messages.add_message(request, level, message)
     return redirect(job)
 

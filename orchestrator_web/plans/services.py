@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from contextlib import nullcontext
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -73,15 +72,23 @@ def submit(
         fields |= {"params": {}, "search_text": search_text(launch.description, {}), "userdata": {}}
         fields |= {"state": State.NOT_SUBMITTED, "error_message": problem, "finished_at": timezone.now()}
         fields["timeline"] = [timeline_entry(State.NOT_SUBMITTED)]
-    # Committed before anything is sent. Outside a transaction the INSERT commits by itself (no
-    # BEGIN/COMMIT round trips); inside one (tests), a savepoint survives a duplicate key.
+    # The job row and its audit entry are committed together before anything is sent: a worker
+    # that dies while sending still leaves both. A duplicate key means this was sent already.
     try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        with transaction.atomic():
             job = Job.objects.create(**fields)
+            record(
+                Action.LAUNCH_REQUESTED if not problem else Action.LAUNCH,
+                f"job {job.pk}",
+                actor=user,
+                request=request,
+                plan=job.plan_name,
+                environment=job.environment,
+                state=job.state,
+            )
     except IntegrityError:
         return Job.objects.get(submission_key=submission_key, requested_by=user), False
     if problem:
-        record(Action.LAUNCH, f"job {job.pk}", actor=user, request=request, plan=job.plan_name, state=job.state)
         return job, True
 
     userdata = {**launch.userdata, "orchestrator_web": {"job": job.pk, "requested_by": username}}

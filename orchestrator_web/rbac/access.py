@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.models import Action, AuditEntry
 from orchestrator_web.audit.services import record
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.rbac.models import PlanGrant
@@ -116,6 +116,22 @@ def visible_jobs(user: User) -> QuerySet[Job]:
     if sees_all_jobs(user):
         return Job.objects.all()
     return Job.objects.filter(Q(requested_by=user) | Q(requested_by__in=team_mates(user).values("pk")))
+
+
+def sees_audit_trail(user: User) -> bool:
+    """Superusers and holders of "Can view audit trail" (auditors) see every audit entry."""
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("audit.view_audit_trail"))
+    )
+
+
+def visible_audit_entries(user: User) -> QuerySet[AuditEntry]:
+    """The audit entries `user` may see: all for auditors, otherwise only their own."""
+    if not user.is_authenticated or not user.is_active:
+        return AuditEntry.objects.none()
+    if sees_audit_trail(user):
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.filter(actor=user)
 
 
 def get_job_for_user(user: User, job_id: int) -> Job:
