@@ -15,11 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from orchestrator_web.connection import orchestrator, orchestrator_for
 from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job, JobEvent, State
+from orchestrator_web.jobs.storable import Cleaner
 from orchestrator_web.pe import errors
 from orchestrator_web.pe.client import OrchestratorClient
 from orchestrator_web.pe.types import PlanJob
@@ -56,7 +58,8 @@ def _set_state(job: Job, expected: str, **changes: Any) -> bool:
     """Write `changes` only if the job is still in `expected`; False when someone else won."""
     new_state = changes.get("state", expected)
     if new_state != expected:
-        changes["timeline"] = [*job.timeline, timeline_entry(new_state, changes.get("finished_at"))]
+        timeline = changes.get("timeline", job.timeline)
+        changes["timeline"] = [*timeline, timeline_entry(new_state, changes.get("finished_at"))]
     changes["updated_at"] = timezone.now()
     updated = Job.objects.filter(pk=job.pk, state=expected).update(**changes)
     if updated:
@@ -83,7 +86,19 @@ def refresh(job: Job, client: OrchestratorClient | None = None, *, force: bool =
     interval = settings.JOB_REFRESH_SECONDS
     if not force and interval and not cache.add(f"job-refresh:{job.pk}", True, timeout=interval):
         return Refresh(job)
-    return _pull(job, client or orchestrator())
+    return _pull_safely(job, client or orchestrator())
+
+
+def _pull_safely(job: Job, client: OrchestratorClient) -> Refresh:
+    """_pull, all or nothing: whatever goes wrong storing one job's news leaves the job as it
+    was and says so, instead of failing the page (or sync_jobs) every time."""
+    try:
+        with transaction.atomic():
+            return _pull(job, client)
+    except DatabaseError:
+        log.exception("job %s: could not store what PE sent", job.pk)
+        job.refresh_from_db()
+        return Refresh(job, "What PE sent for this job could not be stored; the error is in the server log.")
 
 
 def _pull(job: Job, client: OrchestratorClient) -> Refresh:
@@ -94,25 +109,38 @@ def _pull(job: Job, client: OrchestratorClient) -> Refresh:
         return Refresh(job, f"PE no longer knows plan job {job.pe_job_id}.")
     except errors.PEError as exc:
         return Refresh(job, explain(exc))
+    clean = Cleaner()
     new_events = [
-        JobEvent(job=job, event_id=int(e.id), type=e.type, timestamp=e.timestamp, details=e.details)
+        JobEvent(
+            job=job,
+            event_id=int(e.id),
+            type=clean.text(e.type, f"event {e.id}", max_length=50),
+            timestamp=e.timestamp,
+            details=clean.json(e.details, f"event {e.id}"),
+        )
         for e in page.items
-        if e.id.isdigit()
+        if e.id.isdecimal() and len(e.id) < 19
     ]
     # The cursor is inclusive: the last event comes again; the unique constraint drops it.
     JobEvent.objects.bulk_create(new_events, ignore_conflicts=True)
-    _apply(job, plan_job, cursor=page.next_start or job.events_cursor)
+    cursor = page.next_start if page.next_start and page.next_start.isdecimal() and len(page.next_start) <= 20 else None
+    _apply(job, plan_job, clean, cursor=cursor or job.events_cursor)
     return Refresh(job)
 
 
-def _apply(job: Job, plan_job: PlanJob, cursor: str | None = None) -> None:
+def _apply(job: Job, plan_job: PlanJob, clean: Cleaner, cursor: str | None = None) -> None:
     state = PE_STATES[plan_job.state]
     changes: dict[str, Any] = {"state": state}
     if cursor is not None:
         changes["events_cursor"] = cursor
     if plan_job.finished:
-        changes["result"] = plan_job.result
+        changes["result"] = clean.json(plan_job.result, "the result")
         changes["finished_at"] = plan_job.finished_timestamp or plan_job.timestamp or timezone.now()
+    notes = [note for note in clean.notes if not any(step.get("note") == note for step in job.timeline)]
+    if notes:
+        # Said on the job page, in its timeline, once.
+        at = timezone.now().isoformat()
+        changes["timeline"] = [*job.timeline, *({"state": job.state, "at": at, "note": note} for note in notes)]
     if not _set_state(job, job.state, **changes):
         job.refresh_from_db()
 
@@ -180,10 +208,19 @@ def sync() -> SyncReport:
     for job in stale:
         _set_state(job, State.SUBMITTING, state=State.UNKNOWN, error_message="The request to PE was interrupted.")
 
-    for job in Job.objects.filter(state__in=REFRESHABLE).exclude(pe_job_id="").order_by("id").iterator():
-        result = refresh(job, client, force=True)
+    # Each job on its own: one that cannot be refreshed is reported, and the others still are.
+    for job_id in (
+        Job.objects.filter(state__in=REFRESHABLE).exclude(pe_job_id="").order_by("id").values_list("id", flat=True)
+    ):
+        try:
+            job = Job.objects.get(pk=job_id)
+            result = refresh(job, client, force=True)
+        except Exception as exc:  # anything at all: log it, count it, go on
+            log.exception("sync_jobs: job %s failed", job_id)
+            report.problems.append(f"job {job_id}: {exc.__class__.__name__}, see the server log")
+            continue
         if result.problem:
-            report.problems.append(f"job {job.pk}: {result.problem}")
+            report.problems.append(f"job {job_id}: {result.problem}")
         else:
             report.refreshed += 1
 
@@ -199,7 +236,9 @@ def sync() -> SyncReport:
             if plan_job is not None:
                 found = {"state": State.PENDING, "pe_job_id": plan_job.name, "error_message": ""}
                 if _set_state(job, State.UNKNOWN, **found):
-                    _pull(job, client)
+                    pulled = _pull_safely(job, client)
+                    if pulled.problem:
+                        report.problems.append(f"job {job_id}: {pulled.problem}")
                     report.found += 1
             elif job.created_at < now - window:
                 message = "PE has no plan job for this request: the plan did not start."

@@ -814,7 +814,8 @@ def _truncated(event: dict[str, Any]) -> dict[str, Any]:
     event = copy.deepcopy(event)
     message = event["details"].get("message")
     if event["type"] == "out_message" and isinstance(message, str):
-        encoded = message.encode()
+        # A plan may print anything, lone surrogates included: count bytes without failing.
+        encoded = message.encode(errors="surrogatepass")
         if len(encoded) > OUT_MESSAGE_LIMIT:
             event["details"]["message"] = encoded[:OUT_MESSAGE_LIMIT].decode(errors="ignore")
     return event
