@@ -6,6 +6,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["orchestrator_simulator"]:
+        # The stand-in needs none of the web app's settings (no SECRET_KEY, no database).
+        from orchestrator_web.simulator.cli import main as simulator
+
+        sys.exit(simulator(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orchestrator_web.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

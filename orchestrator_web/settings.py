@@ -6,6 +6,7 @@ message naming the variable (see orchestrator_web/env.py).
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -56,21 +57,41 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "orchestrator_web.middleware.HtmxLoginRedirect",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Counts failed logins per account and locks it for a while (django-axes).
-    "axes.backends.AxesStandaloneBackend",
+    # Before any password is hashed: refuses an address with too many failed logins this minute
+    # (LOGIN_ADDRESS_LIMIT), then an account locked from this address (django-axes).
+    "orchestrator_web.accounts.protection.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Views that take a secret mark it (sensitive_post_parameters); this hides it on the DEBUG error page too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "orchestrator_web.debug.SecretsHiddenFilter"
 AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# An account is locked only from the address its failures came from: whoever hammers it from
+# elsewhere does not lock its owner out, and one bad typist does not lock out an office's NAT.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "orchestrator_web.audit.services.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts while locked are refused uncounted: a lock ends LOGIN_LOCKOUT_MINUTES after it began,
+# and a refused flood writes nothing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "orchestrator_web.accounts.protection.refusal_response"
 AXES_VERBOSE = False
+# Failed logins from one client address (an IPv6 /64) per minute; more are refused with 429
+# until the minute is over, without hashing the password. Counted in the cache (CACHE_URL).
+LOGIN_ADDRESS_LIMIT = env.integer("LOGIN_ADDRESS_LIMIT", 20, minimum=1)
+# Proxies (addresses or networks) whose X-Forwarded-For is believed; see audit.services.client_address.
+TRUSTED_PROXIES = env.csv("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy)
+    except ValueError:
+        raise env.fail("TRUSTED_PROXIES", f"{_proxy!r} is not an IP address or network (like 10.0.0.0/24)") from None
 
 ROOT_URLCONF = "orchestrator_web.urls"
 WSGI_APPLICATION = "orchestrator_web.wsgi.application"
@@ -154,9 +175,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", T
 SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", False)
 # The preload list is for public domains; an internal console opts in with the variable above.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
-# Failed logins lock the account (AXES_LOCKOUT_PARAMETERS below), wherever they come from.
-# Locking by address as well would lock out a whole office behind one NAT.
-SILENCED_SYSTEM_CHECKS += ["axes.W006"]
 SESSION_COOKIE_SECURE = env.boolean("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env.boolean("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
@@ -207,9 +225,23 @@ ORCHESTRATOR_CONNECT_TIMEOUT = env.positive_float("ORCHESTRATOR_CONNECT_TIMEOUT"
 ORCHESTRATOR_ENVIRONMENTS = env.environments("ORCHESTRATOR_ENVIRONMENTS", ["production"])
 # The RBAC API; PE serves it on the console host, port 4433.
 RBAC_URL = env.service_url("RBAC_URL", default_rbac_url(ORCHESTRATOR_URL))
-# Encrypts personal PE tokens at rest. Set it apart from SECRET_KEY so that rotating one does
-# not lose the other; if it changes, stored tokens must be entered again.
-TOKEN_ENCRYPTION_KEY = env.string("TOKEN_ENCRYPTION_KEY") or SECRET_KEY
+# Keys that encrypt personal PE tokens at rest, newest first: tokens are encrypted with the first
+# and read with any (rotate_token_key re-encrypts them with the first). Apart from SECRET_KEY, so
+# that rotating one does not lose the other.
+TOKEN_ENCRYPTION_KEYS = env.csv("TOKEN_ENCRYPTION_KEYS", [])
+if env.string("TOKEN_ENCRYPTION_KEY"):
+    if TOKEN_ENCRYPTION_KEYS:
+        raise env.fail("TOKEN_ENCRYPTION_KEYS", "set either TOKEN_ENCRYPTION_KEY or TOKEN_ENCRYPTION_KEYS, not both")
+    TOKEN_ENCRYPTION_KEYS = [env.string("TOKEN_ENCRYPTION_KEY")]
+elif len(set(TOKEN_ENCRYPTION_KEYS)) != len(TOKEN_ENCRYPTION_KEYS):
+    raise env.fail("TOKEN_ENCRYPTION_KEYS", "lists a key twice")
+if not TOKEN_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise env.fail("TOKEN_ENCRYPTION_KEY", "required when DEBUG is off (a long random string, not SECRET_KEY)")
+    TOKEN_ENCRYPTION_KEYS = [SECRET_KEY]  # development only
+elif TOKEN_ENCRYPTION_KEYS[0] == SECRET_KEY and not DEBUG:
+    # An older key may be SECRET_KEY: tokens stored before the key was set apart, until rotated.
+    raise env.fail("TOKEN_ENCRYPTION_KEY", "must differ from SECRET_KEY (the newest key, when several are set)")
 # Seconds the plan catalogue and plan metadata are cached; the catalogue's Refresh bypasses it.
 PLAN_CACHE_SECONDS = env.integer("PLAN_CACHE_SECONDS", 60, minimum=0)
 # Seconds a reviewed launch stays valid before "Run plan" asks for a new review.

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,16 +11,48 @@ from django.views.decorators.http import require_GET
 
 log = logging.getLogger(__name__)
 
+HEALTH_DEADLINE = 2.0  # seconds /healthz waits for the database before answering 503
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and database check for load balancers; no login."""
+_probe_lock = threading.Lock()
+_probe: Future[bool] | None = None
+
+
+def _check_database() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        return True
     except DatabaseError:
         log.exception("health check: database unavailable")
+        return False
+    finally:
+        connection.close()
+
+
+def _database_answers(deadline: float) -> bool:
+    """Ask the database in a thread of its own and wait at most `deadline` seconds: a
+    database that accepts connections and never answers must not hold the health check (or
+    pile up threads: every caller waits on the one check under way)."""
+    global _probe
+    with _probe_lock:
+        if _probe is None or _probe.done():
+            _probe = Future()
+            future = _probe
+            thread = threading.Thread(target=lambda: future.set_result(_check_database()), daemon=True)
+            thread.start()
+        probe = _probe
+    try:
+        return probe.result(timeout=deadline)
+    except TimeoutError:
+        log.error("health check: the database did not answer within %s s", deadline)
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database check for load balancers; no login, never waits on PE."""
+    if not _database_answers(HEALTH_DEADLINE):
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+
+from orchestrator_web import views
 
 
 def test_healthz_answers_without_login(client: Client, db: None) -> None:
@@ -14,16 +18,42 @@ def test_healthz_answers_without_login(client: Client, db: None) -> None:
 
 
 def test_healthz_says_503_when_the_database_is_gone(client: Client, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    from django.db import DatabaseError, connection
+    from django.db import DatabaseError, connections
 
-    def broken() -> None:
-        raise DatabaseError("gone")
+    class Gone:
+        def cursor(self) -> None:
+            raise DatabaseError("gone")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(connection, "cursor", broken)
-        response = client.get("/healthz")
+        def close(self) -> None:
+            pass
+
+    # The check runs in a thread of its own: its connection is the one that is gone.
+    monkeypatch.setattr(views, "connection", Gone())
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+    assert connections["default"].cursor()  # this thread's connection was never touched
+
+
+def test_healthz_answers_503_in_time_when_the_database_never_answers(
+    client: Client, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never = threading.Event()
+    started = threading.Semaphore(0)
+
+    def hangs() -> bool:
+        started.release()
+        never.wait()
+        return True
+
+    monkeypatch.setattr(views, "_check_database", hangs)
+    monkeypatch.setattr(views, "HEALTH_DEADLINE", 0.2)
+    try:
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/healthz").status_code == 503
+        assert started.acquire(timeout=1) and not started.acquire(timeout=0.1)  # one stuck probe, not one per call
+    finally:
+        never.set()
 
 
 def test_pages_need_a_login(client: Client, db: None) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +27,8 @@ from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import deny
 from orchestrator_web.rbac.models import PLAN_NAME
 
+JOB_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²" is a digit to str.isdigit)
+
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -47,7 +50,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 ctx["stale"] = listed
             # Plans the service account may not run would only be refused by PE.
             permitted = [p.name for p in listed.value.items if p.permitted]
-            names = access.runnable_plans(request.user, environment, permitted)
+            runnable = access.runnable_plans(request.user, environment, permitted)
+            names = [name for name in runnable if PLAN_NAME.match(name)]
             details = catalogue.plan_details(names, environment, refresh=refresh)
             plans = [
                 {
@@ -61,6 +65,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             ctx["plans"] = [p for p in plans if needle in p["name"].casefold() or needle in p["description"].casefold()]
             ctx["total"] = len(plans)
             ctx["pending"] = any(p["pending"] for p in plans)
+            # A name PE lists that is not a plan name cannot be launched (nor linked to): said so.
+            ctx["odd_names"] = sorted(name for name in runnable if not PLAN_NAME.match(name))
     template = "plans/list.html#results" if request.htmx else "plans/list.html"
     return render(request, template, ctx)
 
@@ -191,7 +197,7 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
 
 def _job_to_repeat(request: HttpRequest, plan_name: str) -> Job:
     job_id = request.GET.get("from_job", "")
-    if not job_id.isdigit():
+    if not JOB_NUMBER.fullmatch(job_id):
         raise Http404("That is not a job number.")
     job = access.get_job_for_user(request.user, int(job_id))
     if job.plan_name != plan_name:
