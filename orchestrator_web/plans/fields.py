@@ -31,15 +31,21 @@ HINTS = {
 
 def shape(t: pt.PType) -> pt.PType:
     """The type a value is typed in as: aliases looked through, Optional and NotUndef
-    removed (emptiness is the form's business)."""
+    removed (emptiness is the form's business), and the members of a Variant that no typed
+    value can be left out: Undef, and object types such as Target that PE never passes
+    (`Variant[Pattern[...], Target]`, peadm's SingleTargetSpec, is typed as its Pattern)."""
     t = t.resolve()
     while isinstance(t, (pt.OptionalType, pt.NotUndefType)):
         t = t.inner.resolve()
     if isinstance(t, pt.VariantType):
-        members = [m for m in (shape(inner) for inner in t.types) if not isinstance(m, pt.UndefType)]
+        members = [m for m in (shape(inner) for inner in t.types) if not _never_typed(m)]
         if len(members) == 1:
             return members[0]
     return t
+
+
+def _never_typed(t: pt.PType) -> bool:
+    return isinstance(t, (pt.UndefType, pt.RichType))
 
 
 SCALARS = (pt.StringType, pt.PatternType, pt.EnumType, pt.IntegerType, pt.FloatType, pt.BooleanType)
@@ -48,7 +54,7 @@ SCALARS = (pt.StringType, pt.PatternType, pt.EnumType, pt.IntegerType, pt.FloatT
 def _is_scalar(t: pt.PType) -> bool:
     t = shape(t)
     if isinstance(t, pt.VariantType):
-        return all(_is_scalar(inner) or isinstance(shape(inner), pt.UndefType) for inner in t.types)
+        return all(_is_scalar(inner) or _never_typed(shape(inner)) for inner in t.types)
     return isinstance(t, (*SCALARS, pt.UnresolvedType))
 
 

@@ -345,3 +345,14 @@ def test_a_yaml_plans_string_default_is_prefilled(launch_of: Callable[..., Launc
     page = plan.form()
     assert (page.value("param__greeting"), page.value("param__count")) == ("hello world", "3")
     assert plan.sends() == {"greeting": "hello world", "count": 3}
+
+
+# 12. Found by the signature corpus (signature_corpus.py) ---------------------------------------------
+
+
+def test_a_variant_with_an_object_type_is_typed_as_its_other_member(launch_of: Callable[..., Launcher]) -> None:
+    # peadm's SingleTargetSpec: PE never passes a Target, so what is typed is the Pattern.
+    plan = launch_of({"primary_host": {"type": r"Variant[Pattern[/\A[^[:space:],]+\z/], Target]"}})
+    assert plan.form().field("param__primary_host")["type"] == "text"
+    assert plan.sends(param__primary_host="pe01.example.com") == {"primary_host": "pe01.example.com"}
+    assert "must match" in plan.review(param__primary_host="pe01, pe02").error("param__primary_host")
