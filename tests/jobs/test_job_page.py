@@ -14,6 +14,7 @@ from orchestrator_web.jobs.models import Job
 from orchestrator_web.plans.forms import Launch
 from orchestrator_web.plans.services import submit
 from orchestrator_web.simulator import ManualClock, StandIn
+from tests.helpers import Html
 
 from .conftest import logged_in, make_job
 
@@ -92,6 +93,13 @@ def test_a_failed_plan_shows_its_error_result(client: Client, alice: User, clock
     page = logged_in(client, alice).get(f"/jobs/{job.pk}/").content.decode()
     assert 'id="job-state">Failure<' in page
     assert "run_task &#x27;db::promote&#x27; failed" in page
+
+
+def test_short_results_are_shown_as_they_are(client: Client, alice: User) -> None:
+    job = make_job(alice, pe_job_id="7", result={"restarted": ["web01"]})
+    page = Html(logged_in(client, alice).get(f"/jobs/{job.pk}/"))
+    assert not [d for d in page.soup.find_all("details") if "Show the result" in d.get_text()]
+    assert "web01" in page.plain()
 
 
 def test_long_results_are_folded(client: Client, alice: User) -> None:

@@ -465,3 +465,28 @@ def test_change_something_returns_to_the_filled_form(as_alice: Client) -> None:
     assert SECRET not in page
     assert re.search(r'name="param__batch_size" value="3"', page)
     assert re.search(r'<input type="checkbox" name="param__drain"[^>]*checked', page)
+
+
+def test_run_plan_refuses_a_review_whose_grant_was_revoked(as_alice: Client, alice: User, stand_in: StandIn) -> None:
+    from orchestrator_web.rbac.models import PlanGrant
+
+    reviewed = review(as_alice)
+    PlanGrant.objects.filter(group__user=alice, plan="webapp::rolling_restart").delete()
+    assert run(as_alice, reviewed).status_code == 403
+    assert stand_in.sim.requests_to("/command/plan_run") == []
+    assert not Job.objects.exists()
+
+
+def test_run_plan_checks_the_environment_grant_again_after_review(
+    as_alice: Client, alice: User, stand_in: StandIn, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from orchestrator_web.rbac.models import PlanGrant
+
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    reviewed = review(as_alice)  # in production
+    # Still allowed somewhere, no longer in production: only Run plan's own check can tell.
+    PlanGrant.objects.filter(group__user=alice, plan="webapp::rolling_restart").update(environments="development")
+    response = run(as_alice, reviewed)
+    assert response.status_code == 403
+    assert "You may not run webapp::rolling_restart in production." in response.content.decode()
+    assert stand_in.sim.requests_to("/command/plan_run") == []
