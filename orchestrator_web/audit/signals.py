@@ -18,6 +18,12 @@ def logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    # A refusal before the password was checked (accounts.protection.Refusal) says why; a throttled
+    # address's refusals after its first in the minute are left out, so a flood cannot fill the trail.
+    refusal = getattr(request, "login_refusal", None)
+    if refusal is not None and not refusal.recorded:
+        return
+    details = {"refused": refusal.reason} if refusal is not None else {}
     # Never the password: Django already masks it, and only the username is kept.
     username = str(credentials.get("username", ""))[:150]
-    record(Action.LOGIN_FAILED, username, request=request, actor_name=username or "anonymous")
+    record(Action.LOGIN_FAILED, username, request=request, actor_name=username or "anonymous", **details)

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from orchestrator_web.accounts.protection import lockouts, unlock
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.rbac.models import GroupProfile, PlanGrant
@@ -85,6 +90,53 @@ class GroupAdmin(BaseGroupAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    actions = ["unlock_logins"]
+
+    # -- login lockouts (accounts.protection): see them, lift them --------------------------
+
+    def get_urls(self) -> list[Any]:
+        unlock_view = self.admin_site.admin_view(self.unlock_view)
+        return [path("<int:user_id>/unlock/", unlock_view, name="auth_user_unlock"), *super().get_urls()]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        user = self.get_object(request, object_id)
+        locked = lockouts(user.get_username()) if user is not None else []
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "lockouts": locked})
+
+    def unlock_view(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        """GET shows from which addresses the person is locked out; POST lifts every lockout."""
+        user = self.get_object(request, str(user_id))
+        if user is None:
+            raise Http404("No such user.")
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._unlock(request, [user])
+            return redirect("admin:auth_user_change", user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": f"Unlock logins of {user.get_username()}",
+            "lockouts": lockouts(user.get_username()),
+        }
+        return TemplateResponse(request, "admin/auth/user/unlock.html", context)
+
+    @admin.action(description="Unlock logins of selected users", permissions=["change"])
+    def unlock_logins(self, request: HttpRequest, queryset: Any) -> None:
+        self._unlock(request, list(queryset))
+
+    def _unlock(self, request: HttpRequest, users: list[User]) -> None:
+        unlocked = [user.get_username() for user in users if unlock(user.get_username(), request=request)]
+        if unlocked:
+            self.message_user(request, f"Failed logins forgotten and lockouts lifted: {', '.join(unlocked)}.")
+        else:
+            self.message_user(request, "There were no failed logins to forget.", messages.INFO)
+
+    # -- the audit trail: group memberships --------------------------------------------------
+
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         before = set(obj.groups.values_list("name", flat=True)) if change and obj.pk else set()
         request._audit_groups_before = before  # type: ignore[attr-defined]
