@@ -124,6 +124,10 @@ def rbac_with(token: str) -> RbacClient:
     return RbacClient(settings.RBAC_URL, token, **_options())
 
 
+class PersonalTokenUnreadable(NotConfigured):
+    """A stored personal token that none of TOKEN_ENCRYPTION_KEYS opens."""
+
+
 def orchestrator_for(user: Any) -> tuple[OrchestratorClient, bool]:
     """The client for `user`'s launches and stops, and whether it uses their own token.
 
@@ -142,7 +146,11 @@ def orchestrator_for(user: Any) -> tuple[OrchestratorClient, bool]:
         return orchestrator(), False
     token = PersonalToken(ciphertext=ciphertext).token()
     if token is None:
-        raise NotConfigured("your stored PE token can no longer be read; store it again on your profile page")
+        raise PersonalTokenUnreadable(
+            "your personal PE token can no longer be read here (the console's token encryption key "
+            "changed), so nothing was sent; store your token again on your profile page, or remove "
+            "it there to use the service account"
+        )
     if not settings.ORCHESTRATOR_URL:
         raise NotConfigured("ORCHESTRATOR_URL is not set")
     return OrchestratorClient(settings.ORCHESTRATOR_URL, token, **_options()), True

@@ -55,6 +55,7 @@ def gunicorn(
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ORCHESTRATOR_"))},
             "DEBUG": "false",
             "SECRET_KEY": "load-test-secret-key-" + "x" * 40,
+            "TOKEN_ENCRYPTION_KEY": "load-test-token-key-" + "y" * 40,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
             "SESSION_COOKIE_SECURE": "false",

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from cryptography.fernet import InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
-from orchestrator_web.crypto import fernet
+from orchestrator_web.crypto import multi_fernet
+
+PURPOSE = "accounts.pe-token"
 
 
-def _cipher():  # type: ignore[no-untyped-def]
-    return fernet(settings.TOKEN_ENCRYPTION_KEY, "accounts.pe-token")
+def cipher() -> MultiFernet:
+    """Encrypts with the newest of TOKEN_ENCRYPTION_KEYS, decrypts with any of them."""
+    return multi_fernet(settings.TOKEN_ENCRYPTION_KEYS, PURPOSE)
 
 
 class PersonalToken(models.Model):
@@ -24,11 +27,16 @@ class PersonalToken(models.Model):
         return f"PE token of {self.user} (PE user {self.pe_login})"
 
     def set_token(self, token: str) -> None:
-        self.ciphertext = _cipher().encrypt(token.encode()).decode()
+        self.ciphertext = cipher().encrypt(token.encode()).decode()
 
     def token(self) -> str | None:
-        """The token, or None when it cannot be decrypted (TOKEN_ENCRYPTION_KEY changed)."""
+        """The token, or None when none of TOKEN_ENCRYPTION_KEYS opens it (the key changed
+        without the old one being kept until rotate_token_key ran)."""
         try:
-            return _cipher().decrypt(self.ciphertext.encode()).decode()
+            return cipher().decrypt(self.ciphertext.encode()).decode()
         except (InvalidToken, ValueError):
             return None
+
+    @property
+    def readable(self) -> bool:
+        return self.token() is not None

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
 from orchestrator_web.accounts.forms import LoginForTokenForm, PasteTokenForm
@@ -65,6 +66,9 @@ def _store(request: HttpRequest, token: str, expires_in: timedelta | None) -> st
     return None
 
 
+# The token must not show on Django's debug error page, as a POST value or a local variable.
+@sensitive_post_parameters("token")
+@sensitive_variables("token")
 @login_required
 @require_POST
 def token_paste(request: HttpRequest) -> HttpResponse:
@@ -77,6 +81,8 @@ def token_paste(request: HttpRequest) -> HttpResponse:
     return _page(request, paste=form)
 
 
+@sensitive_post_parameters("password")
+@sensitive_variables("password", "token")
 @login_required
 @require_POST
 def token_login(request: HttpRequest) -> HttpResponse:

@@ -113,11 +113,12 @@ def test_a_token_the_key_can_no_longer_read_is_not_replaced_by_the_service_accou
 ) -> None:
     as_alice.post("/accounts/profile/token/", {"token": "alice-token"})
     reviewed = as_alice.post(RESTART, restart_form())
-    settings.TOKEN_ENCRYPTION_KEY = "a-different-key"
+    settings.TOKEN_ENCRYPTION_KEYS = ["a-different-key"]
     run(as_alice, reviewed, RESTART)
     job = Job.objects.get()
     assert job.state == "not_submitted"
-    assert "store it again on your profile page" in job.error_message
+    assert "your personal PE token can no longer be read here" in job.error_message
+    assert "store your token again on your profile page" in job.error_message
     assert stand_in.sim.requests_to("/command/plan_run") == []
 
 
