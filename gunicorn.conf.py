@@ -12,4 +12,7 @@ graceful_timeout = 30
 accesslog = "-"
 # The access log records paths, never query strings that might carry filters with values.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Peers whose forwarded headers (X-Forwarded-Proto ...) gunicorn believes: comma-separated
+# addresses or networks of the proxy in front. Unset or empty trusts nobody (gunicorn reads an
+# empty string as an empty list); gunicorn's own default would trust any local process.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

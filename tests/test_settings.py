@@ -25,7 +25,12 @@ OURS = (
     "SESSION_",
     "CSRF_",
     "DJANGO_",
+    "TOKEN_ENCRYPTION_",
+    "TRUSTED_PROXIES",
+    "LOGIN_",
+    "FORWARDED_ALLOW_IPS",
 )
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "x"}
 
 
 def start(*arguments: str, **variables: str) -> subprocess.CompletedProcess[str]:
@@ -54,6 +59,14 @@ def start(*arguments: str, **variables: str) -> subprocess.CompletedProcess[str]
         ({"ORCHESTRATOR_CA_CERT": "/nonexistent/ca.pem"}, "ORCHESTRATOR_CA_CERT"),
         ({"ORCHESTRATOR_TIMEOUT": "soon"}, "ORCHESTRATOR_TIMEOUT"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        (PRODUCTION, "TOKEN_ENCRYPTION_KEY"),
+        ({**PRODUCTION, "TOKEN_ENCRYPTION_KEY": "s" * 50}, "TOKEN_ENCRYPTION_KEY"),
+        ({**PRODUCTION, "TOKEN_ENCRYPTION_KEYS": "s" * 50 + ",older"}, "TOKEN_ENCRYPTION_KEY"),
+        ({"TOKEN_ENCRYPTION_KEY": "a" * 40, "TOKEN_ENCRYPTION_KEYS": "b" * 40}, "TOKEN_ENCRYPTION_KEYS"),
+        ({"TOKEN_ENCRYPTION_KEYS": "a,b,a"}, "TOKEN_ENCRYPTION_KEYS"),
+        ({"TRUSTED_PROXIES": "10.0.0.1/24"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXIES": "proxy.example.net"}, "TRUSTED_PROXIES"),
+        ({"LOGIN_ADDRESS_LIMIT": "0"}, "LOGIN_ADDRESS_LIMIT"),
     ],
 )
 def test_a_bad_variable_stops_start_up_naming_it(variables: dict[str, str], named: str) -> None:
@@ -75,9 +88,35 @@ def test_production_settings_pass_the_deploy_check() -> None:
         "WARNING",
         DEBUG="false",
         SECRET_KEY="a-long-random-production-key-" * 3,
+        TOKEN_ENCRYPTION_KEY="a-long-random-token-key-" * 3,
         ALLOWED_HOSTS="pe-web.example.net",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_takes_several_token_keys_the_older_one_may_be_the_secret_key() -> None:
+    result = start(**PRODUCTION, TOKEN_ENCRYPTION_KEYS=f"{'t' * 50}, {'s' * 50}", TRUSTED_PROXIES="10.0.0.0/24, ::1")
+    assert result.returncode == 0, result.stderr
+
+
+def gunicorn_setting(name: str, **variables: str) -> str:
+    """A setting as gunicorn reads gunicorn.conf.py, with our variables set to these only."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(OURS)}
+    environ |= {"DEBUG": "true", "DATABASE_URL": "sqlite:///:memory:"} | variables  # --print-config loads the app
+    command = [sys.executable, "-m", "gunicorn", "--print-config", "-c", "gunicorn.conf.py", "orchestrator_web.wsgi"]
+    result = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=True)
+    (line,) = [line for line in result.stdout.splitlines() if line.split(" ", 1)[0] == name]
+    return line.split("=", 1)[1].strip()
+
+
+def test_gunicorn_trusts_forwarded_headers_from_nobody_by_default() -> None:
+    assert gunicorn_setting("forwarded_allow_ips") == "[]"
+    assert gunicorn_setting("forwarded_allow_ips", FORWARDED_ALLOW_IPS="") == "[]"
+
+
+def test_gunicorn_trusts_forwarded_headers_from_the_proxies_named() -> None:
+    value = gunicorn_setting("forwarded_allow_ips", FORWARDED_ALLOW_IPS="10.0.0.0/24,192.0.2.7")
+    assert value == "['10.0.0.0/24', '192.0.2.7']"
 
 
 def test_a_database_url_password_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
