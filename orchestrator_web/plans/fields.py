@@ -161,10 +161,9 @@ class PuppetValidator:
     def __call__(self, value: Any) -> None:
         if value is EMPTY:
             return
-        try:
-            self.parameter.check(value)
-        except pt.TypeMismatch as exc:
-            raise ValidationError(pt.sentence(exc)) from None
+        problem = self.parameter.problem(value)
+        if problem:
+            raise ValidationError(problem)
 
 
 # -- the fields ---------------------------------------------------------------------------------
@@ -179,7 +178,14 @@ class ParameterField:
     skip = False  # in JSON mode the params object carries the values
 
     def clean(self, value: Any) -> Any:
-        return EMPTY if self.skip else super().clean(value)  # type: ignore[misc]
+        if self.skip:
+            return EMPTY
+        try:
+            return super().clean(value)  # type: ignore[misc]
+        except ValidationError as exc:
+            if not self.secret:
+                raise
+            raise ValidationError([pt.without_value(message) for message in exc.messages]) from None
 
     def setup(self, parameter: pt.PlanParameter, kind: str) -> None:
         self.parameter, self.kind = parameter, kind

@@ -90,6 +90,14 @@ class LaunchForm(forms.Form):
         secret_names = [name for name, p in parameters.items() if p.secret]
         json_mode = data is not None and data.get("mode") == "json"
         typed = {name for name in secret_names if data is not None and str(data.get(PARAM_PREFIX + name) or "")}
+        # Secrets typed in the JSON are taken out of it at once, so the page never shows them
+        # again (an error re-renders the JSON); they go on sealed, like kept ones.
+        self.json_secrets: dict[str, Any] = {}
+        if data is not None and json_mode and secret_names:
+            text, self.json_secrets = split_secrets(str(data.get("params_json") or ""), secret_names)
+            if self.json_secrets:
+                data = data.copy()  # type: ignore[attr-defined]
+                data["params_json"] = text  # type: ignore[index]
         forgotten = set(forget or [])
         # Secrets kept from before (sealed), unless typed again or let go.
         self.kept = {
@@ -178,8 +186,7 @@ class LaunchForm(forms.Form):
         if not self.is_bound:
             return texts
         if self.json_mode:
-            _, found = split_secrets(str(self.data.get("params_json") or ""), self.secret_names)
-            texts.update({name: self.field_for(name).to_text(value) for name, value in found.items()})
+            texts.update({name: self.field_for(name).to_text(value) for name, value in self.json_secrets.items()})
         else:
             for name in self.secret_names:
                 typed = str(self.data.get(PARAM_PREFIX + name) or "")
@@ -236,12 +243,13 @@ class LaunchForm(forms.Form):
         if not isinstance(given, dict):
             self.add_error("params_json", 'The parameters must be a JSON object, like {"targets": ["web01"]}.')
             return None
+        given.update(self.json_secrets)
         for name, text_value in self.kept.items():
             if name not in given:
                 try:
                     given[name] = self.field_for(name).to_python(text_value)
                 except ValidationError as exc:
-                    self.add_error("params_json", f"{name}: {exc.messages[0]}")
+                    self.add_error("params_json", f"{name}: {pt.without_value(exc.messages[0])}")
         return given
 
     def launch(self) -> Launch:
@@ -301,6 +309,7 @@ class LaunchForm(forms.Form):
         state = {k: v for k, v in self.raw_state().items() if k != "params_json"} | {"mode": "form"}
         secrets = dict(self.kept)
         problems = []
+        given.update(self.json_secrets)
         for name, value in given.items():
             if name not in self.parameters:
                 problems.append(f"{name!r} is not a parameter of {self.plan.name}: rename or remove it first.")
@@ -314,8 +323,9 @@ class LaunchForm(forms.Form):
             if value is None and not self.parameters[name].required:
                 text_value, back = "", None  # an empty field sends null (or the default) too
             if back is EMPTY or _as_json(back) != _as_json(value):
+                shown = "its sensitive value" if self.parameters[name].secret else pt.describe(value)
                 problems.append(
-                    f"{name}: {pt.describe(value)} cannot be shown in its field without changing it; "
+                    f"{name}: {shown} cannot be shown in its field without changing it; "
                     "keep editing it as JSON, or change it first."
                 )
                 continue

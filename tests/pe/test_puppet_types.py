@@ -440,3 +440,18 @@ def test_a_call_sends_null_leaves_out_defaults_and_names_every_problem() -> None
     assert call.problems["path"].startswith("This parameter expects Stdlib::Windowspath or Stdlib::Unixpath")
     assert "has no parameter 'sise'" in call.problems["sise"]
     assert pt.plan_call("mod::plan", parameters, {}).problems == {"path": "This parameter is required."}
+
+
+def test_a_call_never_quotes_a_secrets_value_in_its_problems() -> None:
+    parameters = {
+        "pin": pt.plan_parameter("pin", "Sensitive[Integer]", registry=pt.SHIPPED),
+        "creds": pt.plan_parameter(
+            "creds", "Optional[Struct[{user => String, pw => Sensitive[String]}]]", registry=pt.SHIPPED
+        ),
+        "plain": pt.plan_parameter("plain", "Integer", registry=pt.SHIPPED),
+    }
+    call = pt.plan_call("mod::plan", parameters, {"pin": "S3cret-1", "creds": "S3cret-2", "plain": "x"})
+    assert call.problems["pin"] == "This parameter expects a whole number (Integer)."
+    assert call.problems["creds"] == "This parameter expects a Hash (a JSON object) with the keys user, pw."
+    assert call.problems["plain"] == "This parameter expects a whole number (Integer), got the String 'x'."
+    assert "S3cret" not in json.dumps(call.problems)

@@ -356,3 +356,42 @@ def test_a_variant_with_an_object_type_is_typed_as_its_other_member(launch_of: C
     assert plan.form().field("param__primary_host")["type"] == "text"
     assert plan.sends(param__primary_host="pe01.example.com") == {"primary_host": "pe01.example.com"}
     assert "must match" in plan.review(param__primary_host="pe01, pe02").error("param__primary_host")
+
+
+@pytest.mark.parametrize(
+    ("type_text", "typed"),
+    [
+        ("Sensitive[Integer]", "TopSecret1"),
+        ("Sensitive[Boolean]", "TopSecret1"),
+        ("Sensitive[Array]", '"TopSecret1"'),
+    ],
+)
+def test_a_secret_is_never_quoted_back_in_a_message(
+    launch_of: Callable[..., Launcher], type_text: str, typed: str
+) -> None:
+    plan = launch_of({"pin": {"type": type_text}})
+    page = plan.review(param__pin=typed)
+    assert page.error("param__pin").startswith("This parameter expects")
+    assert "TopSecret1" not in page.text
+
+
+def test_a_secret_typed_in_json_is_not_shown_again_when_the_json_is_wrong(
+    launch_of: Callable[..., Launcher],
+) -> None:
+    plan = launch_of({"size": {"type": "Integer[1, 5]"}, "api_key": {"type": "Sensitive[String]"}})
+    wrong = plan.post("review", mode="json", params_json='{"size": 9, "api_key": "TopSecret1"}')
+    assert "size: The" not in wrong.error("params_json") and "must be between 1 and 5" in wrong.error("params_json")
+    assert "TopSecret1" not in wrong.text
+    assert json.loads(wrong.value("params_json")) == {"size": 9}
+    fixed = plan.client.post(
+        plan.url,
+        {**wrong.hidden(), "environment": "production", "params_json": '{"size": 2}', "action": "review"},
+    )
+    assert plan.run(Html(fixed)) == {"size": 2, "api_key": "TopSecret1"}
+
+
+def test_a_wrong_secret_in_json_is_named_not_quoted(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"pin": {"type": "Sensitive[Integer]"}})
+    page = plan.post("review", mode="json", params_json='{"pin": "TopSecret1"}')
+    assert page.error("params_json") == "pin: This parameter expects a whole number (Integer)."
+    assert "TopSecret1" not in page.text

@@ -8,7 +8,7 @@ values PE hands a plan. Plain Python: no Django.
 - `read_json(text)`: JSON that a plan can actually receive.
 """
 
-from .call import OMIT, Call, PlanParameter, Required, plan_call, plan_parameter, sentence
+from .call import OMIT, Call, PlanParameter, Required, plan_call, plan_parameter, sentence, without_value
 from .model import (
     AliasType,
     AnyType,
@@ -84,4 +84,5 @@ __all__ = [
     "read_json",
     "sentence",
     "walk",
+    "without_value",
 ]

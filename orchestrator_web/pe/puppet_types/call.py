@@ -72,6 +72,15 @@ class PlanParameter:
         """Raise TypeMismatch when `value` (not empty) would be refused by Puppet."""
         self.value_type.check(value)
 
+    def problem(self, value: Any) -> str | None:
+        """Why Puppet would refuse `value` (not empty), as a sentence, or None. A secret's
+        value is never quoted back."""
+        try:
+            self.check(value)
+        except m.TypeMismatch as exc:
+            return without_value(sentence(exc)) if self.secret else sentence(exc)
+        return None
+
     def empty_meaning(self) -> str:
         """What leaving it empty means, in words for the form."""
         kind = self.default.kind
@@ -148,10 +157,9 @@ def plan_call(plan_name: str, parameters: Mapping[str, PlanParameter], given: Ma
                 call.defaulted.append(name)
                 continue
         elif value is not None:
-            try:
-                parameter.check(value)
-            except m.TypeMismatch as exc:
-                call.problems[name] = sentence(exc)
+            problem = parameter.problem(value)
+            if problem:
+                call.problems[name] = problem
                 continue
         call.params[name] = value
     return call
@@ -163,3 +171,10 @@ def sentence(exc: m.TypeMismatch, subject: str = "This parameter") -> str:
     if exc.path:
         subject = f"Item {exc.path}" if exc.path.startswith("[") else f"The key {exc.path}"
     return f"{subject} {exc.message}."
+
+
+def without_value(message: str) -> str:
+    """A message without what it says about the value given (", got the String 'x'"), for a
+    secret, whose value must not be shown or logged."""
+    head, found, _ = message.partition(", got ")
+    return head.rstrip(".") + "." if found else message
