@@ -31,11 +31,12 @@ HINTS = {
 
 def shape(t: pt.PType) -> pt.PType:
     """The type a value is typed in as: aliases looked through, Optional and NotUndef
-    removed (emptiness is the form's business), and the members of a Variant that no typed
-    value can be left out: Undef, and object types such as Target that PE never passes
+    removed (emptiness is the form's business), a nested Sensitive typed as what it holds (the
+    check then says why PE cannot pass it), and the members of a Variant that no typed value
+    can be left out: Undef, and object types such as Target that PE never passes
     (`Variant[Pattern[...], Target]`, peadm's SingleTargetSpec, is typed as its Pattern)."""
     t = t.resolve()
-    while isinstance(t, (pt.OptionalType, pt.NotUndefType)):
+    while isinstance(t, (pt.OptionalType, pt.NotUndefType, pt.SensitiveType)):
         t = t.inner.resolve()
     if isinstance(t, pt.VariantType):
         members = [m for m in (shape(inner) for inner in t.types) if not _never_typed(m)]
@@ -329,12 +330,10 @@ def form_field(parameter: pt.PlanParameter, description: str = "") -> forms.Fiel
     common: dict[str, Any] = {"required": False, "label": parameter.name}
     field: Any
     if parameter.secret:
-        # Any type behind a password box, typed text converted as the type wants. A nested
-        # Sensitive takes the text as it is: the check then says why PE cannot pass it.
+        # Any type behind a password box (one line: a list is typed as JSON), typed text
+        # converted as the type wants, so the check speaks of what was meant.
         password = forms.PasswordInput(attrs={"autocomplete": "off"})
-        if not parameter.wrapped:
-            field = TextField(widget=password, **common)
-        elif kind in ("json", "lines"):
+        if kind in ("json", "lines"):
             field = JSONValueField(widget=password, **common)
         else:
             field = ScalarField(widget=password, **common)
@@ -381,10 +380,15 @@ def help_text(parameter: pt.PlanParameter, kind: str) -> str:
     parts: list[str] = []
     default = parameter.default
     if parameter.secret:
-        if not parameter.wrapped:
+        if not parameter.wrapped and not _takes_plain(parameter.value_type):
             parts.append(
                 "Sensitive inside another type: PE would pass a plain value, which the plan refuses, "
                 "so it can only be left empty."
+            )
+        elif not parameter.wrapped:
+            parts.append(
+                "Sensitive inside another type: PE passes a plain value, so only a value its type "
+                "takes without Sensitive works."
             )
         if default.present:
             parts.append("Has a default (not shown: sensitive).")
@@ -404,6 +408,29 @@ def help_text(parameter: pt.PlanParameter, kind: str) -> str:
     elif pt.walk(parameter.value_type, lambda t: isinstance(t, pt.PatternType) and not t.readable):
         parts.append("Its pattern cannot be read here; PE checks the value when the plan starts.")
     return " ".join(parts)
+
+
+def _takes_plain(t: pt.PType, depth: int = 0) -> bool:
+    """Whether some plain value other than undef fits `t`, which has a Sensitive inside it
+    (`Variant[String, Sensitive[String]]` takes a String; `Optional[Sensitive[String]]` none)."""
+    t = t.resolve()
+    if depth > pt.MAX_DEPTH:
+        return True  # a recursive alias: say nothing rather than something wrong
+    if isinstance(t, pt.SensitiveType):
+        return False
+    if isinstance(t, (pt.OptionalType, pt.NotUndefType)):
+        return _takes_plain(t.inner, depth + 1)
+    if isinstance(t, pt.VariantType):
+        return any(_takes_plain(inner, depth + 1) for inner in t.types)
+    if isinstance(t, pt.ArrayType):
+        return t.min == 0 or _takes_plain(t.element, depth + 1)
+    if isinstance(t, pt.HashType):
+        return t.min == 0 or _takes_plain(t.value, depth + 1)
+    if isinstance(t, pt.TupleType):
+        return all(_takes_plain(inner, depth + 1) for inner in t.types[: t.min])
+    if isinstance(t, pt.StructType):
+        return all(optional or _takes_plain(inner, depth + 1) for _, inner, optional in t.fields)
+    return not _never_typed(t)
 
 
 def description_sentence(text: str) -> str:

@@ -395,3 +395,21 @@ def test_a_wrong_secret_in_json_is_named_not_quoted(launch_of: Callable[..., Lau
     page = plan.post("review", mode="json", params_json='{"pin": "TopSecret1"}')
     assert page.error("params_json") == "pin: This parameter expects a whole number (Integer)."
     assert "TopSecret1" not in page.text
+
+
+def test_a_nested_sensitive_is_typed_as_what_it_holds_and_refused_for_the_real_reason(
+    launch_of: Callable[..., Launcher],
+) -> None:
+    plan = launch_of({"creds": {"type": "Optional[Struct[{user => String[1], password => Sensitive[String[1]]}]]"}})
+    page = plan.review(param__creds='{"user": "ci", "password": "TopSecret1"}')
+    assert page.error("param__creds").startswith("The key password expects a Sensitive value")
+    assert "TopSecret1" not in page.text
+    assert plan.sends(param__creds="") == {"creds": None}
+
+
+def test_a_variant_that_also_takes_a_plain_value_says_so_and_sends_it(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"password": {"type": "Variant[String[1], Sensitive[String[1]]]"}})
+    page = plan.form()
+    assert page.field("param__password")["type"] == "password"
+    assert "only a value its type takes without Sensitive works" in page.help("param__password")
+    assert plan.sends(param__password="Plain-Pw-1") == {"password": "Plain-Pw-1"}
