@@ -10,6 +10,7 @@ between the form and JSON.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
@@ -201,6 +202,11 @@ class ParameterField:
         text = text if self.secret else text.strip()
         if not text.strip():
             return EMPTY
+        default = self.parameter.default
+        if default.kind is pt.DefaultKind.LITERAL and text == str(self.to_text(default.value)).strip():
+            # The default as shown, untouched: send the default itself. Its text may read back
+            # as another value ('8140' for Variant[Integer, String] reads as 8140).
+            return copy.deepcopy(default.value)
         return self.convert(text)
 
     def to_text(self, value: Any) -> Any:

@@ -413,3 +413,19 @@ def test_a_variant_that_also_takes_a_plain_value_says_so_and_sends_it(launch_of:
     assert page.field("param__password")["type"] == "password"
     assert "only a value its type takes without Sensitive works" in page.help("param__password")
     assert plan.sends(param__password="Plain-Pw-1") == {"password": "Plain-Pw-1"}
+
+
+def test_an_untouched_default_is_sent_as_it_is_not_as_its_text_reads(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of(
+        {
+            "port": {"type": "Variant[Integer, String]", "default_value": "'8140'"},
+            "ports": {"type": "Array[Variant[Integer, String]]", "default_value": "['80', 'http']"},
+            "reboot": {"type": "Variant[Boolean, String]", "default_value": "'true'"},
+        }
+    )
+    assert plan.sends() == {"port": "8140", "ports": ["80", "http"], "reboot": "true"}
+    assert plan.sends(param__port="8141", param__reboot="false") == {
+        "port": 8141,
+        "ports": ["80", "http"],
+        "reboot": False,
+    }
