@@ -455,3 +455,12 @@ def test_a_call_never_quotes_a_secrets_value_in_its_problems() -> None:
     assert call.problems["creds"] == "This parameter expects a Hash (a JSON object) with the keys user, pw."
     assert call.problems["plain"] == "This parameter expects a whole number (Integer), got the String 'x'."
     assert "S3cret" not in json.dumps(call.problems)
+
+
+def test_a_yaml_plans_string_default_is_told_from_puppet_source_by_the_type() -> None:
+    # PE gives `7` for both `Integer $x = 7` and a YAML plan's `default: "7"`: the type decides.
+    assert parameter("String", "7", has_default=True).default.value == "7"
+    assert parameter("Optional[String]", "true", has_default=True).default.value == "true"
+    assert parameter("Integer", "7", has_default=True).default.value == 7
+    assert parameter("Boolean", "true", has_default=True).default.value is True
+    assert parameter("Variant[Integer, String]", "7", has_default=True).default.value == 7  # both fit: Puppet's

@@ -115,12 +115,21 @@ def plan_parameter(
     wrapped = isinstance(written, m.SensitiveType)
     value_type = m.generalize(written.inner) if wrapped else written
     secret = bool(sensitive) or m.walk(written, lambda t: isinstance(t, m.SensitiveType))
+    default = read_default(default_value, has_default)
+    if (
+        default.kind is DefaultKind.LITERAL
+        and isinstance(default_value, str)
+        and not value_type.fits(default.value)
+        and value_type.fits(default_value)
+    ):
+        # `7` or `true` read as Puppet source does not fit a String: it is a YAML plan's string.
+        default = Default(DefaultKind.LITERAL, default_value, default_value)
     return PlanParameter(
         name=name,
         type_text=type_text,
         type=written,
         value_type=value_type,
-        default=read_default(default_value, has_default),
+        default=default,
         secret=secret,
         wrapped=wrapped,
         readable=readable,
