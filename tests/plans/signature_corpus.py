@@ -2296,4 +2296,30 @@ CASES: tuple[Case, ...] = (
         typed={"param__port": "8141", "param__restart": "false"},
         sends={"port": 8141, "restart": False},
     ),
+    Case(
+        id="yaml-plan-string-defaults-that-look-like-puppet",
+        plan="hello::versions",
+        json=True,
+        parameters={
+            "targets": {"type": "TargetSpec"},
+            "major": {"type": "String", "default_value": "7"},
+            "confirm": {"type": "String", "default_value": "true"},
+            "channel": {"type": "Optional[String[1]]", "default_value": "1.0"},
+            "retries": {"type": "Integer", "default_value": 3},
+        },
+        typed={"param__targets": "web01"},
+        sends={"targets": "web01", "major": "7", "confirm": "true", "channel": "1.0", "retries": 3},
+    ),
+    Case(
+        id="module-alias-unknown-here-with-a-number-default",
+        plan="puppetserver::restart",
+        type_aliases={"Puppetserver::Port": "Integer[1024, 65535]"},
+        parameters={
+            "targets": {"type": "TargetSpec"},
+            "port": {"type": "Puppetserver::Port", "default_value": "8140"},
+            "drain": {"type": "Optional[Puppetserver::Port]", "default_value": "undef"},
+        },
+        typed={"param__targets": "pe-primary.example.com"},
+        sends={"targets": "pe-primary.example.com", "port": 8140},
+    ),
 )
