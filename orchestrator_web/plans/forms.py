@@ -10,6 +10,7 @@ and the kept secrets, and says what could not be carried over.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,9 +94,11 @@ class LaunchForm(forms.Form):
         # Secrets typed in the JSON are taken out of it at once, so the page never shows them
         # again (an error re-renders the JSON); they go on sealed, like kept ones.
         self.json_secrets: dict[str, Any] = {}
+        self.hidden_secrets: list[str] = []
         if data is not None and json_mode and secret_names:
-            text, self.json_secrets = split_secrets(str(data.get("params_json") or ""), secret_names)
-            if self.json_secrets:
+            raw = str(data.get("params_json") or "")
+            text, self.json_secrets, self.hidden_secrets = hide_secrets(raw, secret_names)
+            if text != raw:
                 data = data.copy()  # type: ignore[attr-defined]
                 data["params_json"] = text  # type: ignore[index]
         forgotten = set(forget or [])
@@ -130,6 +133,12 @@ class LaunchForm(forms.Form):
         """An unbound form showing `state` (raw texts; the defaults where it has none)."""
         form = cls(plan, parameters, environments, kept=kept)
         values = {**form.default_state(), **(state or {})}
+        if values.get("mode") == "json" and form.secret_names:
+            # JSON carried over as it was typed (another environment) may hold secrets: seal them.
+            text, found, _ = hide_secrets(str(values.get("params_json") or ""), form.secret_names)
+            values["params_json"] = text
+            found = {name: value for name, value in found.items() if value is not None}
+            form.kept.update({name: str(form.field_for(name).to_text(value)) for name, value in found.items()})
         form.initial = {
             name: form.fields[name].widget.value_from_datadict(values, {}, name)
             for name in values
@@ -186,7 +195,8 @@ class LaunchForm(forms.Form):
         if not self.is_bound:
             return texts
         if self.json_mode:
-            texts.update({name: self.field_for(name).to_text(value) for name, value in self.json_secrets.items()})
+            found = self.json_secrets.items()
+            texts.update({name: self.field_for(name).to_text(value) for name, value in found if value is not None})
         else:
             for name in self.secret_names:
                 typed = str(self.data.get(PARAM_PREFIX + name) or "")
@@ -239,6 +249,10 @@ class LaunchForm(forms.Form):
             given = read_json(text)
         except ValidationError as exc:
             self.add_error("params_json", exc)
+            for name in self.hidden_secrets:
+                self.add_error(
+                    "params_json", f"The value given for {name} is not shown again (sensitive): type it again."
+                )
             return None
         if not isinstance(given, dict):
             self.add_error("params_json", 'The parameters must be a JSON object, like {"targets": ["web01"]}.')
@@ -360,6 +374,23 @@ def split_secrets(text: str, names: list[str]) -> tuple[str, dict[str, Any]]:
         return text, {}
     secrets = {name: value.pop(name) for name in names if name in value}
     return json_to_text(value), secrets
+
+
+def hide_secrets(text: str, names: list[str]) -> tuple[str, dict[str, Any], list[str]]:
+    """JSON params text safe to show again: (text, secret values taken out to seal, names of
+    secrets whose value was hidden). When the JSON cannot be read, what follows a secret's key
+    is replaced by null as well as it can be found, since it cannot be taken out whole."""
+    shown, found = split_secrets(text, names)
+    if found or not names:
+        return shown, found, []
+    hidden = []
+    for name in names:
+        value = r"""\[[^\]]*\]?|\{[^}]*\}?|"(?:[^"\\\n]|\\.)*"?|[^\s,}\]]+"""
+        pattern = re.compile(r'("' + re.escape(name) + r'"\s*:\s*)(?:' + value + ")")
+        shown, count = pattern.subn(r"\1null", shown)
+        if count:
+            hidden.append(name)
+    return shown, found, hidden
 
 
 def carry_over(state: Mapping[str, str], plan: Plan, kept: Mapping[str, str]) -> list[str]:

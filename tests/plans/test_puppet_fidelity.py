@@ -429,3 +429,33 @@ def test_an_untouched_default_is_sent_as_it_is_not_as_its_text_reads(launch_of: 
         "ports": ["80", "http"],
         "reboot": False,
     }
+
+
+def test_a_secret_in_json_carried_to_another_environment_is_sealed_not_shown(
+    launch_of: Callable[..., Launcher], settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    parameters = {"targets": {"type": "TargetSpec"}, "api_key": {"type": "Sensitive[String]"}}
+    plan = launch_of(parameters, environments=("production", "development"))
+    params = '{"targets": "web01", "api_key": "TopSecret1"}'
+    data = plan.defaults() | {"mode": "json", "params_json": params, "environment": "development"}
+    page = Html(plan.client.post(plan.url, data | {"action": "environment"}))
+    assert "TopSecret1" not in page.text
+    assert json.loads(page.value("params_json")) == {"targets": "web01"}
+    again = {
+        **page.hidden(),
+        "environment": "development",
+        "params_json": page.value("params_json"),
+        "action": "review",
+    }
+    assert plan.run(Html(plan.client.post(plan.url, again))) == {"targets": "web01", "api_key": "TopSecret1"}
+
+
+def test_a_secret_in_json_that_cannot_be_read_is_hidden_and_asked_for_again(
+    launch_of: Callable[..., Launcher],
+) -> None:
+    plan = launch_of({"targets": {"type": "TargetSpec"}, "api_key": {"type": "Sensitive[String]"}})
+    page = plan.post("review", mode="json", params_json='{"targets": "web01", "api_key": "TopSecret1",}')
+    assert "TopSecret1" not in page.text
+    assert "The value given for api_key is not shown again (sensitive): type it again." in page.error("params_json")
+    assert page.value("params_json") == '{"targets": "web01", "api_key": null,}'
