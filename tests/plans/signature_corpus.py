@@ -10,14 +10,16 @@ plain JSON value for YAML plans), left out when there is no default.
 `sends` is worked out by hand from Puppet's rules for a plan call (orchestrator-api.md 6.1), not
 taken from what the app produced:
 
-- A literal default is shown in its field, so an untouched field sends it; a field emptied sends
-  nothing and PE applies the default. A default PE works out (`$facts[...]`, a selector, a
+- A literal default is shown in its field, so an untouched field sends it, as it is (`'8140'`
+  stays a String for `Variant[Integer, String]`); a field emptied sends nothing and PE applies
+  the default. A default PE works out (`$facts[...]`, a selector, a
   function call, an interpolated string) or `undef` starts empty and sends nothing.
 - An empty field without a default sends `null` when its type accepts undef, and is required
   otherwise (an unchecked Boolean box is `false`, not empty).
 - A Float needs a decimal: `5` typed for a Float is 5.0; for a Numeric it stays 5.
-- Sensitive at the top of the type is sent as the plain value (PE wraps it); anywhere else only
-  an empty field works (PE would pass a plain value the plan refuses).
+- Sensitive at the top of the type is sent as the plain value (PE wraps it); anywhere else PE
+  passes a plain value, which only the type's parts without Sensitive can take: usually none,
+  so only an empty field works.
 - A module's alias the app was not told about is a text field whose text is sent as a string.
 
 `invalid` entries are values a person plausibly types that Puppet refuses: the field, the text,
@@ -1671,7 +1673,7 @@ CASES: tuple[Case, ...] = (
             "labels": {"type": "Hash[String, String]", "default_value": "{ 'env' => 'prod', 'tier' => 'web' }"},
             "layout": {
                 "type": "Hash[String, Variant[Array[Integer], Hash[String, Boolean]]]",
-                "default_value": "{\n  'a' => [1, 2],\n  'b' => { 'c' => true },\n}",
+                "default_value": "{\n  'a' => [1, 2], # the first\n  'b' => { 'c' => true },\n}",
             },
             "empty_list": {"type": "Array[String]", "default_value": "[]"},
             "computed_list": {"type": "Array[String]", "default_value": "[$facts['networking']['fqdn']]"},
