@@ -145,7 +145,8 @@ def cache(name: str) -> dict[str, object]:
     `rediss://`) for a cache shared by every process and host."""
     value = _raw(name)
     if value is None:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Room for the metadata of thousands of plans (the default, 300 entries, is not).
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}
     parts = urlsplit(value)
     if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
         raise fail(name, "expected redis://host:port/db, rediss://... or unix:///path (or nothing for memory)")

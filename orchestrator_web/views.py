@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,9 +15,12 @@ HEALTH_DEADLINE = 2.0  # seconds /healthz waits for the database before answerin
 
 _probe_lock = threading.Lock()
 _probe: Future[bool] | None = None
+# One thread asks the database, keeping its connection between checks like a request thread.
+_prober = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
 
 
 def _check_database() -> bool:
+    close_old_connections()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -25,9 +28,8 @@ def _check_database() -> bool:
         return True
     except DatabaseError:
         log.exception("health check: database unavailable")
-        return False
-    finally:
         connection.close()
+        return False
 
 
 def _database_answers(deadline: float) -> bool:
@@ -37,10 +39,7 @@ def _database_answers(deadline: float) -> bool:
     global _probe
     with _probe_lock:
         if _probe is None or _probe.done():
-            _probe = Future()
-            future = _probe
-            thread = threading.Thread(target=lambda: future.set_result(_check_database()), daemon=True)
-            thread.start()
+            _probe = _prober.submit(lambda: _check_database())
         probe = _probe
     try:
         return probe.result(timeout=deadline)

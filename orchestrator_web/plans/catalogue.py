@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 KEEP_SECONDS = 7 * 24 * 3600  # how long a copy may still be shown when PE cannot be asked
 ERROR_SECONDS = 10  # how long a failure to ask PE is remembered
 FETCH_CONCURRENCY = 8  # metadata fetched at once, in the background, per process
-DETAILS_WAIT = 0.3  # seconds a page waits for metadata it asked for before answering
+DETAILS_WAIT = 0.3  # seconds a page waits for a few plans' metadata before answering
+WAIT_FOR_AT_MOST = 4 * FETCH_CONCURRENCY  # more than this, and the page answers at once
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def _fetch_into_cache(key: str, fetch: Any) -> None:
 def plan_details(plan_names: list[str], environment: str, *, refresh: bool = False) -> dict[str, Plan | PEError | None]:
     """Metadata of several plans: a Plan, the error that kept it away, or None while it is
     still being fetched. Missing (or, with `refresh`, all) plans are fetched in the background;
-    this waits at most DETAILS_WAIT for them, so a page answers quickly whatever PE does."""
+    this waits at most DETAILS_WAIT for them when they are few, and not at all when there are
+    many (a cold cache of a large catalogue), so a page answers quickly whatever PE does."""
     keys = {name: _key("plan", environment, name) for name in plan_names}
     cached = cache.get_many(list(keys.values()))
     futures = []
@@ -153,7 +155,7 @@ def plan_details(plan_names: list[str], environment: str, *, refresh: bool = Fal
         entry = cached.get(key)
         if refresh or entry is None or not _fresh(entry):
             futures.append(_in_background(key, lambda client, name=name: client.get_plan(name, environment)))
-    if futures:
+    if futures and len(futures) <= WAIT_FOR_AT_MOST:
         wait(futures, timeout=DETAILS_WAIT)
         cached = cache.get_many(list(keys.values()))
     found: dict[str, Plan | PEError | None] = {}

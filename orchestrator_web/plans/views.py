@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -53,9 +55,16 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             runnable = access.runnable_plans(request.user, environment, permitted)
             names = [name for name in runnable if PLAN_NAME.match(name)]
             details = catalogue.plan_details(names, environment, refresh=refresh)
+            # One reverse() for the list: plan names need no quoting in a path.
+            link = (
+                reverse("plans:launch", args=["PLAN"]).replace("PLAN", "{}")
+                + "?"
+                + urlencode({"environment": environment})
+            )
             plans = [
                 {
                     "name": name,
+                    "url": link.format(name),
                     "description": plan.description if isinstance(plan, Plan) else "",
                     "pending": plan is None,
                 }

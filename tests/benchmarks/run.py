@@ -1,6 +1,6 @@
 """make bench: run every benchmark in its own process, print one table, write it as JSON.
 
-python -m tests.benchmarks.run [--quick] [--only launch,history,throughput,storm]
+python -m tests.benchmarks.run [--quick] [--only launch,history,throughput,storm,pe_hang,catalogue]
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ PLAN = [
     ("history", "postgres"),
     ("throughput", "postgres"),
     ("storm", "postgres"),
+    ("pe_hang", "postgres"),
+    ("catalogue", "sqlite"),
 ]
 
 
