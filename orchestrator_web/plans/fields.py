@@ -203,7 +203,8 @@ class ParameterField:
         if not text.strip():
             return EMPTY
         default = self.parameter.default
-        if default.kind is pt.DefaultKind.LITERAL and text == str(self.to_text(default.value)).strip():
+        literal = default.kind is pt.DefaultKind.LITERAL and self.parameter.default_fits
+        if literal and text == str(self.to_text(default.value)).strip():
             # The default as shown, untouched: send the default itself. Its text may read back
             # as another value ('8140' for Variant[Integer, String] reads as 8140).
             return copy.deepcopy(default.value)
@@ -396,12 +397,19 @@ def help_text(parameter: pt.PlanParameter, kind: str) -> str:
                 "Sensitive inside another type: PE passes a plain value, so only a value its type "
                 "takes without Sensitive works."
             )
-        if default.present:
+        if default.present and not parameter.default_fits:
+            parts.append("Its default does not fit its type, so Puppet refuses the plan without a value.")
+        elif default.present:
             parts.append("Has a default (not shown: sensitive).")
     else:
         if kind in HINTS:
             parts.append(HINTS[kind])
-        if default.kind is pt.DefaultKind.COMPUTED:
+        if default.present and not parameter.default_fits:
+            # Puppet checks a default against the type too (call.py).
+            parts.append(
+                f"Its default ({default.text}) does not fit its type, so Puppet refuses the plan without a value."
+            )
+        elif default.kind is pt.DefaultKind.COMPUTED:
             parts.append(f"Default: worked out by PE when the plan starts ({default.text}).")
         elif default.kind is pt.DefaultKind.UNDEF:
             parts.append("Default: not set (undef).")

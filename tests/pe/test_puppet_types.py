@@ -464,3 +464,15 @@ def test_a_yaml_plans_string_default_is_told_from_puppet_source_by_the_type() ->
     assert parameter("Integer", "7", has_default=True).default.value == 7
     assert parameter("Boolean", "true", has_default=True).default.value is True
     assert parameter("Variant[Integer, String]", "7", has_default=True).default.value == 7  # both fit: Puppet's
+
+
+def test_a_default_that_does_not_fit_its_type_does_not_make_a_parameter_optional() -> None:
+    # Puppet evaluates the defaults of a plan call, then checks every argument against its type.
+    assert parameter("String", "undef", has_default=True).required
+    assert parameter("Sensitive[String]", "'changeme'", has_default=True).required  # a default is never wrapped
+    assert parameter("Float", "5", has_default=True).required
+    with pytest.raises(pt.Required):
+        parameter("String", "undef", has_default=True).when_empty()
+    assert not parameter("Sensitive[String]", "Sensitive('x')", has_default=True).required  # PE works it out
+    assert not parameter("Optional[String]", "undef", has_default=True).required
+    assert not parameter("Mymod::Unknown", "undef", has_default=True).required  # PE checks it

@@ -459,3 +459,16 @@ def test_a_secret_in_json_that_cannot_be_read_is_hidden_and_asked_for_again(
     assert "TopSecret1" not in page.text
     assert "The value given for api_key is not shown again (sensitive): type it again." in page.error("params_json")
     assert page.value("params_json") == '{"targets": "web01", "api_key": null,}'
+
+
+def test_a_default_that_does_not_fit_its_type_needs_a_value(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of(
+        {
+            "platform": {"type": "String", "default_value": "undef"},
+            "password": {"type": "Sensitive[String]", "default_value": "'changeme'"},
+        }
+    )
+    assert "does not fit its type" in plan.form().help("param__platform")
+    reviewed = plan.review()
+    assert reviewed.error("param__platform") == reviewed.error("param__password") == "This parameter is required."
+    assert plan.sends(param__platform="el9", param__password="S3cret") == {"platform": "el9", "password": "S3cret"}

@@ -5,6 +5,9 @@
   so. `Optional[String] $note` without a default must be sent, as `null` if nothing else.
 - Left empty: a parameter with a default is left out (PE applies the default); one without a
   default whose type accepts undef is sent as `null`; any other is required.
+- Puppet checks a default against the type like any value: a default that does not fit
+  (`String $x = undef`, `Sensitive[String] $x = 'changeme'`, never wrapped) fails the plan, so
+  such a parameter needs a value. A default PE works out is taken to fit.
 - PE wraps a value in Sensitive only when the parameter's type starts with Sensitive (Bolt's
   test on the type text). A Sensitive anywhere else gets a plain value, which Puppet refuses;
   such a parameter can only be left empty. Either way its value is a secret.
@@ -51,8 +54,18 @@ class PlanParameter:
         return self.value_type.accepts_undef()
 
     @property
+    def default_fits(self) -> bool:
+        """Whether the default, when there is one, passes Puppet's check of the declared type
+        (a computed one is taken to)."""
+        if self.default.kind not in (DefaultKind.LITERAL, DefaultKind.UNDEF):
+            return True
+        return self.type.fits(self.default.value)
+
+    @property
     def required(self) -> bool:
-        return not self.default.present and not self.accepts_undef
+        if self.default.present:
+            return not self.default_fits
+        return not self.accepts_undef
 
     @property
     def checked_by_pe(self) -> bool:
@@ -63,7 +76,9 @@ class PlanParameter:
         """What an empty field sends: OMIT (PE applies the default) or None (`null`).
         Raises Required."""
         if self.default.present:
-            return OMIT
+            if self.default_fits:
+                return OMIT
+            raise Required(self.name)
         if self.accepts_undef:
             return None
         raise Required(self.name)
@@ -83,6 +98,8 @@ class PlanParameter:
 
     def empty_meaning(self) -> str:
         """What leaving it empty means, in words for the form."""
+        if self.required:
+            return ""
         kind = self.default.kind
         if kind is DefaultKind.COMPUTED:
             return "the plan's default (worked out by PE)"
