@@ -25,6 +25,11 @@ taken from what the app produced:
 `invalid` entries are values a person plausibly types that Puppet refuses: the field, the text,
 a distinctive part of the message, and the JSON value Puppet would have been handed (for the
 stand-in to confirm it refuses it too; MISSING for a parameter left out).
+
+Puppet checks a default against its type like any value (its closure call evaluates the
+defaults, then validates every argument), so a default that does not fit (`String $x = undef`,
+`Sensitive[String] $x = 'changeme'`, which is never wrapped) fails the plan when left empty:
+such a parameter needs a value. The stand-in takes defaults as fitting, so it does not see it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class Invalid(NamedTuple):
     typed: str
     message: str  # the field's error contains this
     value: Any = TYPED_AS_TEXT  # what PE would get; TYPED_AS_TEXT: the typed text as a String
+    stand_in_misses: str = ""  # why the stand-in would take it although Puppet does not
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ NO_DEFAULT_OPTIONALS = {
     "data": {"type": "Optional[Data]"},
 }
 
+
+DEFAULTS_UNCHECKED = "the stand-in takes a default as fitting its type; Puppet checks it"
 
 CASES: tuple[Case, ...] = (
     # -- peadm ---------------------------------------------------------------------------------
@@ -500,6 +508,7 @@ CASES: tuple[Case, ...] = (
         },
         typed={"param__platform": "litmusimage/ubuntu:22.04", "param__vars": "role: agent"},
         sends={"action": "provision", "platform": "litmusimage/ubuntu:22.04", "vars": "role: agent"},
+        invalid=(Invalid("param__platform", "", "This parameter is required.", MISSING, DEFAULTS_UNCHECKED),),
     ),
     Case(
         id="provision-abs-bare-word-enum",
@@ -1282,9 +1291,9 @@ CASES: tuple[Case, ...] = (
         parameters={
             "targets": {"type": "TargetSpec"},
             "root_password": {"type": "Sensitive[String]", "default_value": "Sensitive(lookup('db::root_password'))"},
-            "app_password": {"type": "Sensitive[String[1]]", "default_value": "'changeme'"},
+            "app_password": {"type": "Sensitive[String[1]]", "default_value": "Sensitive('changeme')"},
             "replication_key": {"type": "Optional[Sensitive[String]]", "default_value": "undef"},
-            "extra_secrets": {"type": "Sensitive[Hash[String, String]]", "default_value": "{}"},
+            "keys": {"type": "Array[Sensitive[String]]", "default_value": "[]"},
         },
         typed={"param__targets": "db01"},
         sends={"targets": "db01"},
@@ -1344,6 +1353,44 @@ CASES: tuple[Case, ...] = (
                 "The key port",
                 {"host": "api.example.com", "port": "443"},
             ),
+        ),
+    ),
+    # -- defaults that do not fit their type -------------------------------------------------------
+    Case(
+        id="defaults-that-do-not-fit-their-type",
+        plan="db::provision",
+        json=True,
+        parameters={
+            "targets": {"type": "TargetSpec"},
+            "platform": {"type": "String", "default_value": "undef"},
+            "app_password": {"type": "Sensitive[String[1]]", "default_value": "'changeme'"},
+            "extra_secrets": {"type": "Sensitive[Hash[String, String]]", "default_value": "{}"},
+            "timeout": {"type": "Float", "default_value": "5"},
+            "force": {"type": "Boolean", "default_value": "undef"},
+            "engine": {"type": "Enum['postgresql', 'mysql']", "default_value": "undef"},
+        },
+        typed={
+            "param__targets": "db01",
+            "param__platform": "el9",
+            "param__app_password": "App-Pw-2024",
+            "param__extra_secrets": '{"API_KEY": "k-1"}',
+            "param__engine": "mysql",
+        },
+        sends={
+            "targets": "db01",
+            "platform": "el9",
+            "app_password": "App-Pw-2024",
+            "extra_secrets": {"API_KEY": "k-1"},
+            "timeout": 5.0,
+            "force": False,
+            "engine": "mysql",
+        },
+        invalid=(
+            Invalid("param__platform", "", "This parameter is required.", MISSING, DEFAULTS_UNCHECKED),
+            Invalid("param__app_password", "", "This parameter is required.", MISSING, DEFAULTS_UNCHECKED),
+            Invalid("param__extra_secrets", "", "This parameter is required.", MISSING, DEFAULTS_UNCHECKED),
+            Invalid("param__timeout", "", "This parameter is required.", MISSING, DEFAULTS_UNCHECKED),
+            Invalid("param__engine", "", "This parameter is required.", MISSING, DEFAULTS_UNCHECKED),
         ),
     ),
     # -- an administrator's aliases -----------------------------------------------------------------

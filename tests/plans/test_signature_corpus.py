@@ -65,7 +65,8 @@ def test_it_refuses_what_puppet_refuses(launch: Callable[[Case], Launcher], case
     form = plan.form()
     untouched = plan.defaults() | {"action": "review"} | case.typed
     for entry in case.invalid:
-        assert puppet_refuses(plan.stand_in, case, entry), f"Puppet would take {entry}"
+        if not entry.stand_in_misses:
+            assert puppet_refuses(plan.stand_in, case, entry), f"Puppet would take {entry}"
         page = Html(plan.client.post(plan.url, untouched | {entry.field: entry.typed}))
         assert entry.message in page.error(entry.field), entry
         assert not page.soup.find("input", attrs={"name": "submission"}), entry
