@@ -5,12 +5,15 @@
   so. `Optional[String] $note` without a default must be sent, as `null` if nothing else.
 - Left empty: a parameter with a default is left out (PE applies the default); one without a
   default whose type accepts undef is sent as `null`; any other is required.
-- Puppet checks a default against the type like any value: a default that does not fit
-  (`String $x = undef`, `Sensitive[String] $x = 'changeme'`, never wrapped) fails the plan, so
-  such a parameter needs a value. A default PE works out is taken to fit.
+- Puppet checks a default against the type like any value (its closure call evaluates the
+  defaults, then validates every argument; read from Puppet's source, not tried on PE): a
+  default that does not fit (`String $x = undef`, `Sensitive[String] $x = 'changeme'`, never
+  wrapped) fails the plan, so such a parameter needs a value. A default PE works out is taken
+  to fit.
 - PE wraps a value in Sensitive only when the parameter's type starts with Sensitive (Bolt's
-  test on the type text). A Sensitive anywhere else gets a plain value, which Puppet refuses;
-  such a parameter can only be left empty. Either way its value is a secret.
+  test on the type expression). A Sensitive anywhere else gets a plain value, which Puppet
+  refuses unless another part of the type takes it (`Variant[String, Sensitive[String]]`);
+  most such parameters can only be left empty. Either way the value is a secret.
 """
 
 from __future__ import annotations
