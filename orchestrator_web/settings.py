@@ -9,12 +9,16 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.csp import CSP
 
 from orchestrator_web import env
 from orchestrator_web.pe.rbac import default_rbac_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Generic classes such as ModelAdmin[Job] at run time, as the type checker sees them.
+django_stubs_ext.monkeypatch()
 
 DEBUG = env.boolean("DEBUG", False)
 

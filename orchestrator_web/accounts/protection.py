@@ -109,7 +109,7 @@ class LoginProtectionBackend(AxesStandaloneBackend):
     django-axes' backend does), before ModelBackend hashes anything. Raising PermissionDenied stops
     `authenticate`; AxesMiddleware then answers with `refusal_response`."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> None:
         if request is not None:
@@ -118,10 +118,10 @@ class LoginProtectionBackend(AxesStandaloneBackend):
                 counted = _failures(request, add=True)  # refusals are counted to record only the first
                 first = counted is None or counted[0] == settings.LOGIN_ADDRESS_LIMIT + 1
                 request.login_refusal = Refusal("address_throttled", failures[1], recorded=first)  # type: ignore[attr-defined]
-                request.axes_locked_out = True  # type: ignore[attr-defined]
+                request.axes_locked_out = True  # type: ignore[attr-defined]  # what django-axes reads
                 raise PermissionDenied("too many failed logins from this address")
         try:
-            super().authenticate(request, username, password, **kwargs)  # type: ignore[arg-type]
+            super().authenticate(request, username, password, **kwargs)
         except AxesBackendPermissionDenied:
             ends = _lock_ends(username, client_address(request))
             left = int((ends - timezone.now()).total_seconds()) if ends else 0

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -16,13 +16,14 @@ from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.connection import rbac_with
 from orchestrator_web.explain import explain
+from orchestrator_web.http import SignedInRequest
 from orchestrator_web.pe import errors
 
 SECONDS = {"h": 3600, "d": 86400}
 
 
 def _page(
-    request: HttpRequest, paste: PasteTokenForm | None = None, login: LoginForTokenForm | None = None
+    request: SignedInRequest, paste: PasteTokenForm | None = None, login: LoginForTokenForm | None = None
 ) -> HttpResponse:
     return render(
         request,
@@ -38,11 +39,11 @@ def _page(
 
 @login_required
 @require_GET
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     return _page(request)
 
 
-def _store(request: HttpRequest, token: str, expires_in: timedelta | None) -> str | None:
+def _store(request: SignedInRequest, token: str, expires_in: timedelta | None) -> str | None:
     """Check the token with PE (whose is it?) and keep it; a plain-words problem otherwise."""
     try:
         subject = rbac_with(token).current_user()
@@ -71,7 +72,7 @@ def _store(request: HttpRequest, token: str, expires_in: timedelta | None) -> st
 @sensitive_variables("token")
 @login_required
 @require_POST
-def token_paste(request: HttpRequest) -> HttpResponse:
+def token_paste(request: SignedInRequest) -> HttpResponse:
     form = PasteTokenForm(request.POST)
     if form.is_valid():
         problem = _store(request, form.cleaned_data["token"], None)
@@ -85,7 +86,7 @@ def token_paste(request: HttpRequest) -> HttpResponse:
 @sensitive_variables("password", "token")
 @login_required
 @require_POST
-def token_login(request: HttpRequest) -> HttpResponse:
+def token_login(request: SignedInRequest) -> HttpResponse:
     form = LoginForTokenForm(request.POST)
     if form.is_valid():
         lifetime = form.cleaned_data["lifetime"]
@@ -103,14 +104,13 @@ def token_login(request: HttpRequest) -> HttpResponse:
             if problem is None:
                 return redirect("profile")
             form.add_error(None, problem)
-    form.data = form.data.copy()
-    form.data["password"] = ""  # never echoed back
+    form.data = {**form.data, "password": ""}  # never echoed back
     return _page(request, login=form)
 
 
 @login_required
 @require_POST
-def token_remove(request: HttpRequest) -> HttpResponse:
+def token_remove(request: SignedInRequest) -> HttpResponse:
     deleted, _ = PersonalToken.objects.filter(user=request.user).delete()
     if deleted:
         record(Action.TOKEN_REMOVED, request.user.get_username(), request=request)
@@ -120,6 +120,6 @@ def token_remove(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def whoami(request: HttpRequest) -> JsonResponse:
+def whoami(request: SignedInRequest) -> JsonResponse:
     """Who this session is: for scripts checking their login (and the load benchmark's baseline)."""
     return JsonResponse({"username": request.user.get_username()})

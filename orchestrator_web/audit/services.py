@@ -7,7 +7,7 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from orchestrator_web.audit.models import Action, AuditEntry
@@ -69,12 +69,12 @@ def record(
     target: str = "",
     *,
     request: HttpRequest | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     actor_name: str = "",
     **details: Any,
 ) -> AuditEntry:
     """Append one entry. The actor is the request's user unless given; commands name themselves."""
-    if actor is None and request is not None and request.user.is_authenticated:
+    if actor is None and request is not None and isinstance(request.user, User):
         actor = request.user
     name = actor_name or (actor.get_username() if actor is not None else "anonymous")
     return AuditEntry.objects.create(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -153,7 +153,7 @@ class StopOutcome:
     UNKNOWN = "outcome unknown"  # asked, no answer in time: PE may have stopped it
 
 
-def stop(job: Job, user: AbstractBaseUser) -> tuple[str, str]:
+def stop(job: Job, user: User) -> tuple[str, str]:
     """POST /command/stop_plan for the job. Returns (outcome, message for the person)."""
     if not job.pe_job_id:
         if job.state == State.UNKNOWN:
@@ -179,7 +179,7 @@ def stop(job: Job, user: AbstractBaseUser) -> tuple[str, str]:
     return StopOutcome.STOPPED, "Stop requested. PE interrupts the plan; tasks already running finish on their own."
 
 
-def _stopped_by(job: Job, user: AbstractBaseUser) -> None:
+def _stopped_by(job: Job, user: User) -> None:
     job.stopped_by, job.stopped_by_username, job.stopped_at = user, user.get_username(), timezone.now()
     job.save(update_fields=["stopped_by", "stopped_by_username", "stopped_at", "updated_at"])
     log.info("job %s: stop requested by %s", job.pk, user.get_username())

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.csv_export import streaming_csv
+from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs import selectors, services
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.rbac import access
 
 
-def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
+def _filtered(request: SignedInRequest) -> tuple[JobFilterForm, Any]:
     form = JobFilterForm(request.user, request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid filters are shown and left out; valid ones still apply
@@ -31,7 +32,7 @@ def _filtered(request: HttpRequest) -> tuple[JobFilterForm, Any]:
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     form, jobs = _filtered(request)
     before, after = request.GET.get("before"), request.GET.get("after")
     # No JSON documents, and no model instances, for a table.
@@ -60,8 +61,8 @@ LIST_FIELDS = [
 ]
 
 
-def _filter_params(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(key, value) for key, value in request.GET.items() if key not in ("before", "after") and value]
+def _filter_params(request: SignedInRequest) -> list[tuple[str, str]]:
+    return [(key, str(value)) for key, value in request.GET.items() if key not in ("before", "after") and value]
 
 
 CSV_COLUMNS = [
@@ -103,7 +104,7 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
 @never_cache  # a job's values are for this person only: no copy in any cache
 @login_required
 @require_GET
-def job_export(request: HttpRequest) -> StreamingHttpResponse:
+def job_export(request: SignedInRequest) -> StreamingHttpResponse:
     """The filtered history as CSV, streamed (sensitive values are never stored, so never here)."""
     _, jobs = _filtered(request)
     return streaming_csv(_rows(jobs.order_by("-created_at", "-id")), "orchestrator_web-jobs.csv")
@@ -112,7 +113,7 @@ def job_export(request: HttpRequest) -> StreamingHttpResponse:
 @never_cache
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
     job = access.get_job_for_user(request.user, job_id)
     problem = services.refresh(job).problem
     ctx = {
@@ -129,7 +130,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def job_stop(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_stop(request: SignedInRequest, job_id: int) -> HttpResponse:
     job = access.get_job_for_user(request.user, job_id)
     if not access.can_stop(request.user, job):
         message = "Only the person who ran this job, or someone who may stop any job, can stop it."
@@ -152,7 +153,7 @@ def job_stop(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_run_again(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_run_again(request: SignedInRequest, job_id: int) -> HttpResponse:
     job = access.get_job_for_user(request.user, job_id)
-    query = urlencode({"environment": job.environment, "from_job": job.pk})
+    query = urlencode({"environment": job.environment, "from_job": str(job.pk)})
     return redirect(f"{reverse('plans:launch', args=[job.plan_name])}?{query}")

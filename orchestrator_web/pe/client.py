@@ -280,7 +280,7 @@ class ServiceClient:
         if status >= 500:
             raise OutcomeUnknown(f"the {self.service} answered HTTP {status} (server error)", status)
         if isinstance(body, dict) and isinstance(body.get("kind"), str):
-            msg = body.get("msg") if isinstance(body.get("msg"), str) else ""
+            msg = body["msg"] if isinstance(body.get("msg"), str) else ""
             details = body.get("details") if isinstance(body.get("details"), dict) else {}
             raise api_error(status, body["kind"], msg, details)
         raise UnexpectedResponse(f"the {self.service} answered HTTP {status} without an error description", status)

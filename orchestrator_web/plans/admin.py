@@ -20,7 +20,7 @@ class TypeAliasForm(forms.ModelForm):
         widgets = {"definition": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         name, definition = data.get("name"), data.get("definition")
         if name and definition:
             others = {
@@ -39,7 +39,7 @@ class TypeAliasForm(forms.ModelForm):
 
 
 @admin.register(TypeAlias)
-class TypeAliasAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TypeAliasAdmin(admin.ModelAdmin[TypeAlias]):
     form = TypeAliasForm
     list_display = ["name", "definition", "updated_at"]
     search_fields = ["name", "definition", "description"]

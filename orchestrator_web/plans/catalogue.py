@@ -110,7 +110,8 @@ def plan_detail(plan_name: str, environment: str, *, refresh: bool = False) -> P
     served = _get(
         _key("plan", environment, plan_name), lambda client: client.get_plan(plan_name, environment), refresh=refresh
     )
-    return served.value  # type: ignore[no-any-return]
+    plan: Plan = served.value
+    return plan
 
 
 # -- many plans at once, in the background ------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from orchestrator_web.pe import puppet_types as pt
 
@@ -324,7 +325,7 @@ class PresentCheckbox(forms.CheckboxInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({**(attrs or {}), "value": "true"})
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         hidden = format_html('<input type="hidden" name="{}" value="false">', name)
         return hidden + super().render(name, value, attrs, renderer)
 

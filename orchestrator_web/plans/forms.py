@@ -113,7 +113,9 @@ class LaunchForm(forms.Form):
         super().__init__(data, initial=initial)
         self.plan = plan
         self.parameters = dict(parameters)
-        self.fields["environment"].choices = [(env, env) for env in environments]
+        environment = self.fields["environment"]
+        assert isinstance(environment, forms.ChoiceField)
+        environment.choices = [(env, env) for env in environments]
         for name, parameter in self.parameters.items():
             source = plan.parameters.get(name)
             field = form_field(parameter, source.description if source else "")
@@ -221,7 +223,7 @@ class LaunchForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.json_mode:
             given = self._values_from_json()
         else:

@@ -7,7 +7,7 @@ import logging
 import uuid
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,7 +41,7 @@ def preview_body(launch: Launch, username: str, job_id: int | str = "(given when
 
 
 def submit(
-    user: AbstractBaseUser, launch: Launch, submission_key: uuid.UUID, request: HttpRequest | None = None
+    user: User, launch: Launch, submission_key: uuid.UUID, request: HttpRequest | None = None
 ) -> tuple[Job, bool]:
     """Record the attempt, send it, record what happened. Returns (job, sent).
 
@@ -129,9 +129,9 @@ def submit(
         job.finished_at = timezone.now()
     job.timeline = [*job.timeline, timeline_entry(job.state)]
     job.personal_token = personal
-    fields = ["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "personal_token"]
+    outcome = ["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "personal_token"]
     with transaction.atomic():  # one commit for the outcome and its audit entry
-        job.save(update_fields=[*fields, "updated_at"])
+        job.save(update_fields=[*outcome, "updated_at"])
         record(
             Action.LAUNCH,
             f"job {job.pk}",

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from orchestrator_web.explain import explain
+from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.errors import PEError, UnknownPlan
@@ -33,7 +34,7 @@ JOB_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²" is a digit to
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     environments = settings.ORCHESTRATOR_ENVIRONMENTS
     environment = request.GET.get("environment") or environments[0]
     query = request.GET.get("q", "").strip()[:200]
@@ -61,7 +62,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 + "?"
                 + urlencode({"environment": environment})
             )
-            plans = [
+            plans: list[dict[str, Any]] = [
                 {
                     "name": name,
                     "url": link.format(name),
@@ -89,7 +90,7 @@ def _plan_or_404(plan_name: str) -> str:
 class _Page:
     """One request to the launch page: who, which plan, where, and how to render."""
 
-    def __init__(self, request: HttpRequest, plan_name: str, allowed: list[str]) -> None:
+    def __init__(self, request: SignedInRequest, plan_name: str, allowed: list[str]) -> None:
         self.request, self.plan_name, self.allowed = request, plan_name, allowed
         self.user_id: int = request.user.pk
 
@@ -126,7 +127,7 @@ class _Page:
 @sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
-def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
+def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
     """The launch form, its review step and "Run plan", all on one URL."""
     _plan_or_404(plan_name)
     allowed = access.runnable_environments(request.user, plan_name, settings.ORCHESTRATOR_ENVIRONMENTS)
@@ -204,7 +205,7 @@ def launch(request: HttpRequest, plan_name: str) -> HttpResponse:
     return _review(page, ctx, form)
 
 
-def _job_to_repeat(request: HttpRequest, plan_name: str) -> Job:
+def _job_to_repeat(request: SignedInRequest, plan_name: str) -> Job:
     job_id = request.GET.get("from_job", "")
     if not JOB_NUMBER.fullmatch(job_id):
         raise Http404("That is not a job number.")

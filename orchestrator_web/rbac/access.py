@@ -9,8 +9,8 @@ import time
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import User as Account
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,28 +23,33 @@ from orchestrator_web.audit.services import record
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.rbac.models import PlanGrant
 
-User = AbstractBaseUser | AnonymousUser
+User = Account | AnonymousUser  # whoever makes a request, signed in or not
+
+
+def signed_in(user: User) -> Account | None:
+    """The person if they are signed in with an active account, else None."""
+    return user if isinstance(user, Account) and user.is_active else None
 
 
 def grants_of(user: User) -> list[PlanGrant]:
     """The plan grants of every group the user is in (one query)."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    return list(PlanGrant.objects.filter(group__user=user))
+    person = signed_in(user)
+    return list(PlanGrant.objects.filter(group__user=person)) if person else []
 
 
 def can_run(user: User, plan_name: str, environment: str, grants: list[PlanGrant] | None = None) -> bool:
     """May `user` run `plan_name` in `environment`? Superusers may run everything."""
-    if not user.is_authenticated or not user.is_active:
+    person = signed_in(user)
+    if person is None:
         return False
-    if user.is_superuser:
+    if person.is_superuser:
         return True
-    grants = grants_of(user) if grants is None else grants
+    grants = grants_of(person) if grants is None else grants
     return any(grant.allows(plan_name, environment) for grant in grants)
 
 
 def _grants_unless_superuser(user: User) -> list[PlanGrant]:
-    return [] if user.is_superuser else grants_of(user)
+    return [] if user.is_superuser else grants_of(user)  # an anonymous user is no superuser
 
 
 def runnable_plans(user: User, environment: str, plan_names: Iterable[str]) -> list[str]:
@@ -59,14 +64,15 @@ def runnable_environments(user: User, plan_name: str, environments: Iterable[str
     return [env for env in environments if can_run(user, plan_name, env, grants)]
 
 
-def team_mates(user: User) -> QuerySet[AbstractBaseUser]:
+def team_mates(user: User) -> QuerySet[Account]:
     """People who share a team group with `user` (`user` included when in a team)."""
-    return get_user_model().objects.filter(groups__in=teams_of(user)).distinct()
+    return Account.objects.filter(groups__in=teams_of(user)).distinct()
 
 
 def teams_of(user: User) -> QuerySet[Group]:
     """The team groups `user` is in."""
-    return Group.objects.filter(user=user, profile__is_team=True)
+    person = signed_in(user)
+    return Group.objects.filter(user=person, profile__is_team=True) if person else Group.objects.none()
 
 
 TEAM_CHOICES_SECONDS = 60
@@ -105,33 +111,36 @@ def _new_teams_version() -> None:
 
 
 def sees_all_jobs(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("jobs.view_all_jobs")))
+    """Superusers and holders of "Can view all jobs" (auditors) see every job."""
+    person = signed_in(user)
+    return bool(person and (person.is_superuser or person.has_perm("jobs.view_all_jobs")))
 
 
 def visible_jobs(user: User) -> QuerySet[Job]:
     """The jobs `user` may see: their own; their team mates' (groups marked as teams);
     every job for superusers and holders of "Can view all jobs" (auditors)."""
-    if not user.is_authenticated or not user.is_active:
+    person = signed_in(user)
+    if person is None:
         return Job.objects.none()
-    if sees_all_jobs(user):
+    if sees_all_jobs(person):
         return Job.objects.all()
-    return Job.objects.filter(Q(requested_by=user) | Q(requested_by__in=team_mates(user).values("pk")))
+    return Job.objects.filter(Q(requested_by=person) | Q(requested_by__in=team_mates(person).values("pk")))
 
 
 def sees_audit_trail(user: User) -> bool:
     """Superusers and holders of "Can view audit trail" (auditors) see every audit entry."""
-    return bool(
-        user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm("audit.view_audit_trail"))
-    )
+    person = signed_in(user)
+    return bool(person and (person.is_superuser or person.has_perm("audit.view_audit_trail")))
 
 
 def visible_audit_entries(user: User) -> QuerySet[AuditEntry]:
     """The audit entries `user` may see: all for auditors, otherwise only their own."""
-    if not user.is_authenticated or not user.is_active:
+    person = signed_in(user)
+    if person is None:
         return AuditEntry.objects.none()
-    if sees_audit_trail(user):
+    if sees_audit_trail(person):
         return AuditEntry.objects.all()
-    return AuditEntry.objects.filter(actor=user)
+    return AuditEntry.objects.filter(actor=person)
 
 
 def get_job_for_user(user: User, job_id: int) -> Job:
@@ -141,9 +150,10 @@ def get_job_for_user(user: User, job_id: int) -> Job:
 
 def can_stop(user: User, job: Job) -> bool:
     """The requester may stop their job; so may holders of "Can stop any job" who can see it."""
-    if not user.is_authenticated or not user.is_active:
+    person = signed_in(user)
+    if person is None:
         return False
-    return job.requested_by_id == user.pk or user.is_superuser or user.has_perm("jobs.stop_any_job")
+    return job.requested_by_id == person.pk or person.is_superuser or person.has_perm("jobs.stop_any_job")
 
 
 def deny(request: HttpRequest, message: str, target: str) -> NoReturn:

@@ -1178,8 +1178,8 @@ class VariantType(PuppetType):
         if len(types) == 1:
             return types[0]
         if any(isinstance(t, (UndefType, OptionalType)) for t in types):
-            rest = [t.type if isinstance(t, OptionalType) else t for t in types if not isinstance(t, UndefType)]
-            rest = [t for t in rest if t is not None]
+            inner = [t.type if isinstance(t, OptionalType) else t for t in types if not isinstance(t, UndefType)]
+            rest = [t for t in inner if t is not None]
             return OptionalType(_variant_of(rest) if rest else None).normalize()
         types = _flatten_variants(types)
         before = len(types)
@@ -1242,12 +1242,12 @@ def _merge_enums(types: list[PuppetType]) -> list[PuppetType]:
         if len(enums) > 1:
             values: list[str] = []
             for t in enums:
-                values.extend([t.value] if isinstance(t, StringType) else t.values)  # type: ignore[list-item]
+                values.extend([t.value] if isinstance(t, StringType) else t.values)  # type: ignore[list-item,attr-defined]  # sensitive_enum: a String with a value, or an Enum
             types = [t for t in types if not sensitive_enum(t)] + [EnumType(tuple(sorted(set(values))))]
     if len(types) > 1:
         insensitive = [t for t in types if isinstance(t, EnumType) and t.values and t.case_insensitive]
         if len(insensitive) > 1:
-            lowered = _uniq([v.lower() for t in insensitive for v in t.values])  # type: ignore[attr-defined]
+            lowered = _uniq([v.lower() for t in insensitive for v in t.values])
             types = [t for t in types if t not in insensitive] + [EnumType(tuple(sorted(lowered)), True)]
     return types
 

@@ -153,7 +153,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _base(self) -> str:
         scheme = "https" if self.server.tls else "http"
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        host = self.headers.get("Host") or f"{self.server.server_address[0]!s}:{self.server.server_address[1]}"
         return f"{scheme}://{host}{PREFIX}"
 
     def _dispatch(self, method: str) -> None:
@@ -356,7 +356,7 @@ class StandIn:
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
         scheme = "https" if self.httpd.tls else "http"
-        return f"{scheme}://{host}:{port}"
+        return f"{scheme}://{host!s}:{port}"
 
     def inject(self, kind: str, **options: Any) -> Fault:
         return self.faults.add(Fault(kind, **options))
@@ -378,7 +378,7 @@ class StandIn:
         """Stop listening for a while, so connections are refused, then serve again on the
         same port with the same state and faults (a restarting or unreachable PE)."""
         with self._serving:
-            address = self.httpd.server_address[:2]
+            address = (str(self.httpd.server_address[0]), int(self.httpd.server_address[1]))
             self.stop()
             time.sleep(seconds)
             certfile, keyfile = self._tls

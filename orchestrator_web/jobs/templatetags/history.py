@@ -64,7 +64,7 @@ def filter_fields(form: forms.Form) -> SafeString:
         name, ident = escape(field.html_name), escape(field.id_for_label)
         if isinstance(field.field, forms.ChoiceField):
             options = []
-            for key, text in field.field.choices:
+            for key, text in field.field.choices:  # type: ignore[union-attr,misc]  # always a list once the form is built
                 selected = " selected" if str(key) == value else ""
                 options.append(f'<option value="{escape(str(key))}"{selected}>{escape(str(text))}</option>')
             control = f'<select name="{name}" id="{ident}">{"".join(options)}</select>'

@@ -133,7 +133,7 @@ def plan_parameter(
     # Bolt wraps when the outermost type is Sensitive itself (not an alias of it); Puppet then
     # checks the value against the general form of what Sensitive holds.
     wrapped = isinstance(written, m.SensitiveType)
-    value_type = m.generalize(written.inner) if wrapped else written
+    value_type = m.generalize(written.inner) if isinstance(written, m.SensitiveType) else written
     secret = bool(sensitive) or m.walk(written, lambda t: isinstance(t, m.SensitiveType))
     default = read_default(default_value, has_default)
     if (
