@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,11 +22,13 @@ def cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def streaming_csv(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
-    """Rows written as they are produced, so a large export never sits in memory."""
+def streaming_csv(rows: Iterable[Iterable[Any]], filename: str, *, excel: bool = False) -> StreamingHttpResponse:
+    """Rows written as they are produced, so a large export never sits in memory. With `excel`,
+    a UTF-8 byte order mark first: Excel then reads non-ASCII text right."""
     writer = csv.writer(_Echo())
+    lines = (writer.writerow([cell(value) for value in row]) for row in rows)
     response = StreamingHttpResponse(
-        (writer.writerow([cell(value) for value in row]) for row in rows), content_type="text/csv; charset=utf-8"
+        itertools.chain(["\ufeff"], lines) if excel else lines, content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

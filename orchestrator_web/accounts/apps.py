@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from orchestrator_web.accounts import protection  # noqa: F401 - counts failed logins per address
+        from orchestrator_web.accounts import (
+            protection,  # noqa: F401 - counts failed logins per address
+            zones,  # noqa: F401 - a person's time zone into their session
+        )

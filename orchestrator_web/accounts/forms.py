@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
 
 LIFETIMES = [("1h", "1 hour"), ("8h", "8 hours"), ("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days")]
@@ -28,3 +30,18 @@ class LoginForTokenForm(forms.Form):
         help_text="Sent once to PE to get a token; never stored.",
     )
     lifetime = forms.ChoiceField(choices=LIFETIMES, initial="8h")
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        help_text="Times on every page are shown in this zone. Your browser's zone is used when none is chosen.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        zones = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Your browser's time zone"), *((zone, zone.replace("_", " ")) for zone in zones)]

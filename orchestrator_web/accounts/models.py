@@ -40,3 +40,16 @@ class PersonalToken(models.Model):
     @property
     def readable(self) -> bool:
         return self.token() is not None
+
+
+class Preferences(models.Model):
+    """How a person wants pages shown. Read into their session at login (so no page pays a query
+    for it) and whenever they change it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="An IANA zone such as Europe/Paris; empty: the browser's."
+    )
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"

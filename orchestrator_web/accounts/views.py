@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
-from orchestrator_web.accounts.forms import LoginForTokenForm, PasteTokenForm
-from orchestrator_web.accounts.models import PersonalToken
+from orchestrator_web.accounts.forms import LoginForTokenForm, PasteTokenForm, TimeZoneForm
+from orchestrator_web.accounts.models import PersonalToken, Preferences
+from orchestrator_web.accounts.zones import SESSION_KEY
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.connection import rbac_with
@@ -33,8 +34,26 @@ def _page(
             "now": timezone.now(),
             "paste_form": paste or PasteTokenForm(),
             "login_form": login or LoginForTokenForm(initial={"login": request.user.get_username()}),
+            "zone_form": TimeZoneForm(initial={"time_zone": request.session.get(SESSION_KEY, "")}),
         },
     )
+
+
+@login_required
+@require_POST
+def time_zone(request: SignedInRequest) -> HttpResponse:
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That is not a time zone this server knows.")
+        return redirect("profile")
+    zone = form.cleaned_data["time_zone"]
+    Preferences.objects.update_or_create(user=request.user, defaults={"time_zone": zone})
+    request.session[SESSION_KEY] = zone
+    messages.success(
+        request,
+        f"Times are now shown in {zone.replace('_', ' ')}." if zone else "Times now follow your browser's time zone.",
+    )
+    return redirect("profile")
 
 
 @login_required

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs import selectors, services
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.rbac import access
+from orchestrator_web.times import whole_seconds
 
 
 def _filtered(request: SignedInRequest) -> tuple[JobFilterForm, Any]:
@@ -83,8 +85,10 @@ CSV_COLUMNS = [
 
 def _rows(jobs: Any) -> Iterator[list[Any]]:
     yield CSV_COLUMNS
+    # ISO 8601 with the offset, in the site's zone (TIME_ZONE), whoever downloads it.
+    site = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     for job in jobs.iterator(chunk_size=2000):
-        duration = job.duration
+        seconds = whole_seconds(job.duration) if job.finished_at else None
         yield [
             job.pk,
             job.pe_job_id,
@@ -95,9 +99,9 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
             job.description,
             json.dumps(job.params, ensure_ascii=False),
             " ".join(job.sensitive_params),
-            job.created_at.isoformat(),
-            job.finished_at.isoformat() if job.finished_at else "",
-            f"{duration.total_seconds():.0f}" if duration and job.finished_at else "",
+            job.created_at.astimezone(site).isoformat(timespec="seconds"),
+            job.finished_at.astimezone(site).isoformat(timespec="seconds") if job.finished_at else "",
+            "" if seconds is None else seconds,
         ]
 
 
@@ -107,7 +111,8 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
 def job_export(request: SignedInRequest) -> StreamingHttpResponse:
     """The filtered history as CSV, streamed (sensitive values are never stored, so never here)."""
     _, jobs = _filtered(request)
-    return streaming_csv(_rows(jobs.order_by("-created_at", "-id")), "orchestrator_web-jobs.csv")
+    excel = request.GET.get("excel") == "1"
+    return streaming_csv(_rows(jobs.order_by("-created_at", "-id")), "orchestrator_web-jobs.csv", excel=excel)
 
 
 @never_cache

@@ -5,6 +5,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from orchestrator_web.times import duration_text, time_tag
 
 register = template.Library()
 
@@ -17,15 +20,19 @@ def as_json(value: Any, indent: int | None = None) -> str:
 
 @register.filter
 def seconds(delta: timedelta | None) -> str:
-    """A duration as 1h 02m 03s / 2m 38s / 4s."""
-    if delta is None:
-        return ""
-    total = max(0, int(delta.total_seconds()))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    """A duration as 1h 02m 03s / 2m 38s / 4s / under 1s (times.duration_text)."""
+    return duration_text(delta)
+
+
+@register.filter
+def moment(value: datetime | str | None) -> SafeString:
+    """A moment as <time>: relative words, the exact time on hover, in the reader's zone."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return mark_safe("—")
+    return time_tag(value)
 
 
 @register.filter

@@ -84,3 +84,44 @@ document.addEventListener("submit", (event) => {
     if (done) localStorage.removeItem(`orchestrator_web:draft:${done.dataset.draftDone}`);
   });
 })();
+
+// Times (see orchestrator_web/times.py): relative words kept fresh, and the exact time on hover
+// in the browser's zone, unless the person chose a zone on their profile (then the server's
+// text stands).
+(() => {
+  const chosen = document.documentElement.hasAttribute("data-zone-chosen");
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hourCycle: "h23", timeZoneName: "short",
+  });
+  const exact = (date) => {
+    const p = Object.fromEntries(parts.formatToParts(date).map(({ type, value }) => [type, value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+  };
+  const relative = (date, now) => {
+    let seconds = (now - date) / 1000;
+    const future = seconds < 0;
+    seconds = Math.abs(seconds);
+    if (seconds < 45) return "just now";
+    for (const [unit, size, below] of [["minute", 60, 45], ["hour", 3600, 22], ["day", 86400, 26]]) {
+      const count = Math.max(1, Math.round(seconds / size));
+      if (count < below) {
+        const words = `${count} ${unit}${count === 1 ? "" : "s"}`;
+        return future ? `in ${words}` : `${words} ago`;
+      }
+    }
+    return exact(date).slice(0, 10);
+  };
+  const update = (root) => {
+    const now = Date.now();
+    for (const el of (root || document).querySelectorAll("time[datetime][title]")) {
+      const date = new Date(el.getAttribute("datetime"));
+      if (Number.isNaN(date.getTime())) continue;
+      if (!chosen) el.title = exact(date);
+      el.textContent = relative(date, now);
+    }
+  };
+  document.addEventListener("DOMContentLoaded", () => update(document));
+  document.addEventListener("htmx:afterSettle", (event) => update(event.target));
+  setInterval(() => update(document), 30000);
+})();

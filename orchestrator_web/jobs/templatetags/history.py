@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -10,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from orchestrator_web.jobs.models import State, duration
-from orchestrator_web.templatetags.ow import seconds
+from orchestrator_web.times import duration_text, time_tag
 
 register = template.Library()
 
@@ -41,16 +40,11 @@ def history_rows(jobs: list[dict[str, Any]], base_url: str) -> SafeString:
             f'<td><span class="state state-{escape(state)}">{escape(STATE_LABELS.get(state, state))}</span></td>'
             f"<td>{escape(job['requested_by_username'])}</td>"
             f'<td class="description">{escape(description)}</td>'
-            f"<td>{_time(created, zone)}</td>"
-            f"<td>{_time(finished, zone) if finished else '—'}</td>"
-            f"<td>{seconds(took)}</td></tr>"
+            f"<td>{time_tag(created, zone, now)}</td>"
+            f"<td>{time_tag(finished, zone, now)}</td>"
+            f"<td>{duration_text(took)}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
-
-
-def _time(moment: datetime, zone: Any) -> str:
-    iso = moment.astimezone(zone).isoformat()  # 2026-03-01T12:00:00+01:00
-    return f'<time datetime="{iso}">{iso[:10]} {iso[11:16]}</time>'
 
 
 @register.simple_tag
