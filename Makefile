@@ -24,9 +24,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	touch $@
 
+# The demo runs as production does (DEBUG off: the app's own error pages), on plain http on
+# loopback, with keys that are public and for the demo only.
 demo: install
 	@mkdir -p .demo
-	DEBUG=true \
+	DEBUG=false \
+	SECRET_KEY=demo-only-secret-key-not-for-production-0123456789abcdef \
+	TOKEN_ENCRYPTION_KEY=demo-only-token-key-not-for-production-fedcba9876543210 \
+	ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
+	STATIC_ROOT=$(CURDIR)/.demo/static \
 	DATABASE_URL=sqlite:///$(CURDIR)/.demo/db.sqlite3 \
 	ORCHESTRATOR_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
 	RBAC_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \

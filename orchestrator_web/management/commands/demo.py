@@ -27,6 +27,8 @@ class Command(BaseCommand):
         if url.scheme != "http" or url.hostname != "127.0.0.1" or not url.port:
             raise CommandError("the demo needs ORCHESTRATOR_URL=http://127.0.0.1:<port> (make demo sets it)")
         call_command("migrate", verbosity=0, interactive=False)
+        if not settings.DEBUG:  # whitenoise serves the collected files, as in production
+            call_command("collectstatic", verbosity=0, interactive=False)
         call_command("seed_demo")
         try:
             stand_in = StandIn(Simulator(), host="127.0.0.1", port=url.port).start()
