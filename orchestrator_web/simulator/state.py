@@ -555,8 +555,13 @@ class Simulator:
         duration = float(sim.get("duration", 3.0)) / self.speed
         started = now + pending
         outcome = sim.get("outcome", "success")
-        result = copy.deepcopy(sim.get("result"))
-        steps = list(sim.get("steps", []))
+        # What the plan did follows the targets it was called with: steps marked each_target
+        # happen once per target, and a result_set block answers for each one (see _per_target).
+        targets = target_names(params.get(sim.get("targets_from", "targets")))
+        result = _fill(copy.deepcopy(sim.get("result")), targets)
+        steps = _expand_steps(sim.get("steps", []), targets)
+        if "result_set" in sim:
+            outcome, result = _per_target(sim["result_set"], targets, outcome)
 
         problem = plan.call_problem(params)
         if problem:
@@ -807,7 +812,91 @@ def _plan_path(name: str) -> str:
 
 
 def _step_details(step: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in step.items() if key != "type"}
+    return {key: value for key, value in step.items() if key not in ("type", "each_target")}
+
+
+def target_names(spec: Any) -> list[str]:
+    """The target names of a TargetSpec as a plan receives it: a name, a comma-separated list of
+    names, a target hash (`name` or `uri`), or an array of any of these; each name once."""
+    names: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            names.extend(part.strip() for part in value.split(",") if part.strip())
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            name = value.get("name") or value.get("uri")
+            if isinstance(name, str) and name:
+                names.append(name)
+
+    walk(spec)
+    return list(dict.fromkeys(names))
+
+
+def _fill(value: Any, targets: list[str], target: str | None = None) -> Any:
+    """A catalogue value with its placeholders filled: the string "{targets}" becomes the list of
+    targets, "{target_count}" their number, and "{target}" inside a string the current one."""
+    if isinstance(value, dict):
+        return {key: _fill(item, targets, target) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, targets, target) for item in value]
+    if value == "{targets}":
+        return list(targets)
+    if value == "{target_count}":
+        return len(targets)
+    if isinstance(value, str) and target is not None:
+        return value.replace("{target}", target)
+    return value
+
+
+def _expand_steps(steps: list[dict[str, Any]], targets: list[str]) -> list[dict[str, Any]]:
+    """A step marked `each_target` happens once for each target, "{target}" filled in."""
+    expanded: list[dict[str, Any]] = []
+    for step in steps:
+        if step.get("each_target"):
+            expanded.extend(_fill(step, targets, target) for target in targets)
+        else:
+            expanded.append(_fill(step, targets))
+    return expanded
+
+
+def _per_target(spec: dict[str, Any], targets: list[str], outcome: str) -> tuple[str, Any]:
+    """The outcome and result of a plan that runs one action on its targets and returns the
+    ResultSet, as Bolt serialises it: a list of {target, action, object, status, value}, a failed
+    target's value holding `_error`. `spec` gives each target's value (`values`, else `value`) and
+    which targets fail (`fail`: target name, or "*" for every one, to its error). Like run_task
+    without _catch_errors, one failed target fails the plan with a bolt/run-failure error that
+    carries the ResultSet in details.result_set."""
+    action, object_ = spec.get("action", "task"), spec.get("object")
+    values, failures = spec.get("values", {}), spec.get("fail", {})
+    results = []
+    for target in targets:
+        error = failures.get(target, failures.get("*"))
+        failed = error is not None
+        value = (
+            {"_error": {**error, "details": error.get("details", {})}}
+            if failed
+            else values.get(target, spec.get("value", {}))
+        )
+        results.append(
+            {
+                "target": target,
+                "action": action,
+                "object": object_,
+                "status": "failure" if failed else "success",
+                "value": _fill(copy.deepcopy(value), targets, target),
+            }
+        )
+    failed_count = sum(1 for result in results if result["status"] == "failure")
+    if not failed_count:
+        return outcome, results
+    function = f"run_{action}"
+    what = function + (f" '{object_}'" if object_ else "")
+    message = f"Plan aborted: {what} failed on {failed_count} target{'' if failed_count == 1 else 's'}"
+    details = {"action": function, "object": object_, "result_set": results}
+    return "failure", {"kind": "bolt/run-failure", "msg": message, "details": details}
 
 
 def _truncated(event: dict[str, Any]) -> dict[str, Any]:
