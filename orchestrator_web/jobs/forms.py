@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from orchestrator_web.jobs import selectors
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.models import ENVIRONMENT_NAME, PLAN_NAME
@@ -88,7 +89,7 @@ class JobFilterForm(forms.Form):
         if data.get("submitted_to"):
             jobs = jobs.filter(created_at__lt=_midnight(data["submitted_to"] + timedelta(days=1)))
         if data.get("q"):
-            jobs = jobs.filter(search_text__contains=data["q"].strip().lower())
+            jobs = selectors.matching_text(jobs, data["q"].strip())
         return jobs
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from orchestrator_web.jobs.models import Job
 
 COUNT_CAP = 1000
+# SQLite's full-text index of search_text (jobs_job_search, migration 0006) holds trigrams: it
+# can narrow a search for three characters or more.
+TRIGRAM = 3
 
 
 @dataclass
@@ -50,6 +54,35 @@ def history_page(
     found = list(rows.filter(created_at__gte=at).exclude(Q(created_at=at) & Q(id__lte=pk)).reverse()[: size + 1])
     shown = list(reversed(found[:size]))
     return HistoryPage(shown, count, shown[0]["id"] if len(found) > size else None, shown[-1]["id"] if shown else None)
+
+
+def matching_text(jobs: QuerySet[Job], needle: str) -> QuerySet[Job]:
+    """The jobs whose search text holds `needle`, in any case, every character taken literally.
+
+    A trigram index narrows the jobs on either database and LIKE decides, as it always has.
+    PostgreSQL's index serves LIKE itself. SQLite's FTS5 index is asked in a subquery for the
+    jobs that hold every piece of the needle (see `_pieces`), each a quoted FTS5 string, so
+    that quotes, stars, colons and AND/OR/NEAR are just characters. Needles shorter than a
+    trigram scan, on SQLite as on PostgreSQL (whose index cannot narrow them either)."""
+    needle = needle.lower()
+    jobs = jobs.filter(search_text__contains=needle)
+    if connections[jobs.db].vendor != "sqlite" or len(needle) < TRIGRAM:
+        return jobs
+    query = " AND ".join('"' + piece.replace('"', '""') + '"' for piece in _pieces(needle))
+    index = RawSQL("SELECT rowid FROM jobs_job_search WHERE jobs_job_search MATCH %s", [query])
+    return jobs.filter(pk__in=index)
+
+
+def _pieces(needle: str) -> list[str]:
+    """The needle's trigrams two by two, as text ("chg-4242": "chg-", "g-42", "4242").
+
+    FTS5 walks a phrase's trigrams in step, as often as its rarest trigram occurs, so one long
+    phrase reads the whole list of each of its common trigrams ("chg" when most tickets are
+    CHG-...). Short phrases joined by AND are walked as often as the rarest phrase occurs."""
+    if len(needle) <= TRIGRAM + 1:
+        return [needle]
+    starts = [*range(0, len(needle) - TRIGRAM, 2), len(needle) - TRIGRAM - 1]
+    return list(dict.fromkeys(needle[start : start + TRIGRAM + 1] for start in starts))
 
 
 def _with_count(rows: QuerySet[Job, dict[str, Any]], jobs: QuerySet[Job]) -> QuerySet[Job, dict[str, Any]]:
