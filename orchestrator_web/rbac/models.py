@@ -43,6 +43,11 @@ class PlanGrant(models.Model):
         validators=[validate_environments],
         help_text="Comma-separated environments this grant is limited to; empty means all.",
     )
+    unknown_to_pe = models.BooleanField(
+        "PE does not know it yet",
+        default=False,
+        help_text="Keep it although PE does not know its plan or environment, or could not be asked.",
+    )
 
     class Meta:
         ordering = ["group__name", "plan"]
@@ -51,7 +56,15 @@ class PlanGrant(models.Model):
 
     def __str__(self) -> str:
         where = f" in {self.environments}" if self.environments else ""
-        return f"plans:run:{self.plan}{where}"
+        unknown = " (PE does not know it yet)" if self.unknown_to_pe else ""
+        return f"plans:run:{self.plan}{where}{unknown}"
+
+    def describe(self) -> str:
+        """The grant in words, for people: "db::failover in production", "every plan"."""
+        plan = "every plan" if self.plan == "*" else self.plan
+        where = f" in {', '.join(split_environments(self.environments))}" if self.environments else ""
+        unknown = " (PE does not know it yet)" if self.unknown_to_pe else ""
+        return f"{plan}{where}{unknown}"
 
     def allows(self, plan_name: str, environment: str) -> bool:
         if self.plan not in ("*", plan_name):

@@ -1,10 +1,12 @@
 """Permissions as code: groups, their team flag and their plan grants as JSON.
 
     {"groups": [{"name": "Operators", "team": true,
-                 "grants": [{"plan": "facts::info", "environments": ["production"]}]}]}
+                 "grants": [{"plan": "facts::info", "environments": ["production"]},
+                            {"plan": "web::new_thing", "unknown_to_pe": true}]}]}
 
-apply() checks the whole file first and changes nothing unless every entry is right; then it
-makes each listed group match its entry. Groups the file does not list are left alone.
+parse() checks the whole file and check_with_pe() asks PE about every grant it would add or
+change; nothing is changed unless both find every entry right. Then apply() makes each listed
+group match its entry. Groups the file does not list are left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db import transaction
 
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
+from orchestrator_web.rbac.known import doubts
 from orchestrator_web.rbac.models import (
     GroupProfile,
     PlanGrant,
@@ -29,7 +32,7 @@ from orchestrator_web.rbac.models import (
 
 ACTOR = "apply_permissions"
 GROUP_FIELDS = {"name", "team", "grants"}
-GRANT_FIELDS = {"plan", "environments"}
+GRANT_FIELDS = {"plan", "environments", "unknown_to_pe"}
 
 
 class PermissionsFileError(ValueError):
@@ -39,10 +42,23 @@ class PermissionsFileError(ValueError):
 
 
 @dataclass
+class GrantEntry:
+    environments: str  # "env1,env2" ("" = all)
+    unknown_to_pe: bool
+    where: str  # where the file has it: groups[0] ('Operators').grants[1]
+
+    def same_as(self, grant: PlanGrant) -> bool:
+        return (split_environments(grant.environments), grant.unknown_to_pe) == (
+            split_environments(self.environments),
+            self.unknown_to_pe,
+        )
+
+
+@dataclass
 class GroupEntry:
     name: str
     team: bool
-    grants: dict[str, str] = field(default_factory=dict)  # plan -> "env1,env2" ("" = all)
+    grants: dict[str, GrantEntry] = field(default_factory=dict)  # by plan
 
 
 def export() -> dict[str, Any]:
@@ -52,14 +68,18 @@ def export() -> dict[str, Any]:
             {
                 "name": group.name,
                 "team": hasattr(group, "profile") and group.profile.is_team,
-                "grants": [
-                    {"plan": grant.plan, "environments": split_environments(grant.environments)}
-                    for grant in sorted(group.plan_grants.all(), key=lambda g: g.plan)
-                ],
+                "grants": [_exported(grant) for grant in sorted(group.plan_grants.all(), key=lambda g: g.plan)],
             }
             for group in groups
         ]
     }
+
+
+def _exported(grant: PlanGrant) -> dict[str, Any]:
+    data: dict[str, Any] = {"plan": grant.plan, "environments": split_environments(grant.environments)}
+    if grant.unknown_to_pe:
+        data["unknown_to_pe"] = True
+    return data
 
 
 def parse(text: str) -> list[GroupEntry]:
@@ -107,7 +127,10 @@ def parse(text: str) -> list[GroupEntry]:
 def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
     if not isinstance(grant, dict):
         return [f"{where}: must be an object"]
-    problems = [f"{where}: unknown field {k!r} (fields: plan, environments)" for k in sorted(set(grant) - GRANT_FIELDS)]
+    problems = [
+        f"{where}: unknown field {k!r} (fields: plan, environments, unknown_to_pe)"
+        for k in sorted(set(grant) - GRANT_FIELDS)
+    ]
     plan = grant.get("plan")
     try:
         if not isinstance(plan, str):
@@ -123,9 +146,28 @@ def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
         validate_environments(joined)
     except ValidationError as exc:
         problems.append(f"{where}.environments: {exc.messages[0]}")
+    unknown_to_pe = grant.get("unknown_to_pe", False)
+    if not isinstance(unknown_to_pe, bool):
+        problems.append(f"{where}.unknown_to_pe: must be true or false")
     if plan in entry.grants:
         problems.append(f"{where}: duplicate grant for {plan!r}")
-    entry.grants[plan] = joined
+    entry.grants[plan] = GrantEntry(joined, unknown_to_pe is True, f"{where} ({plan})")
+    return problems
+
+
+def check_with_pe(entries: list[GroupEntry]) -> list[str]:
+    """Ask PE about each grant the file would add or change, unless it says `unknown_to_pe`:
+    a plan or environment PE does not know, or PE not answering, is a problem named by entry."""
+    current = {(grant.group.name, grant.plan): grant for grant in PlanGrant.objects.select_related("group")}
+    problems: list[str] = []
+    for entry in entries:
+        for plan, wanted in entry.grants.items():
+            existing = current.get((entry.name, plan))
+            if wanted.unknown_to_pe or (existing is not None and wanted.same_as(existing)):
+                continue
+            problems.extend(
+                f"{wanted.where}: {doubt.message}" for doubt in doubts(plan, split_environments(wanted.environments))
+            )
     return problems
 
 
@@ -145,20 +187,21 @@ def apply(entries: list[GroupEntry], *, dry_run: bool = False) -> list[str]:
                 changes.append(f"~ group {entry.name!r}: team {'on' if entry.team else 'off'}")
                 record(Action.GROUP_CHANGED, entry.name, actor_name=ACTOR, team=entry.team)
             current = {grant.plan: grant for grant in group.plan_grants.all()}
-            for plan, environments in entry.grants.items():
-                grant = current.get(plan)
-                if grant is None:
-                    PlanGrant.objects.create(group=group, plan=plan, environments=environments)
-                elif split_environments(grant.environments) != split_environments(environments):
-                    grant.delete()
-                    record(Action.GRANT_REMOVED, entry.name, actor_name=ACTOR, grant=str(grant))
-                    grant = PlanGrant.objects.create(group=group, plan=plan, environments=environments)
-                else:
-                    continue
-                changes.append(f"+ grant {grant} to {entry.name!r}")
-                record(Action.GRANT_ADDED, entry.name, actor_name=ACTOR, grant=str(grant))
+            for plan, wanted in entry.grants.items():
+                old = current.get(plan)
+                if old is not None:
+                    if wanted.same_as(old):
+                        continue
+                    old.delete()
+                    changes.append(f"- grant {entry.name}: {old.describe()}")
+                    record(Action.GRANT_REMOVED, entry.name, actor_name=ACTOR, grant=str(old))
+                new = PlanGrant.objects.create(
+                    group=group, plan=plan, environments=wanted.environments, unknown_to_pe=wanted.unknown_to_pe
+                )
+                changes.append(f"+ grant {entry.name}: {new.describe()}")
+                record(Action.GRANT_ADDED, entry.name, actor_name=ACTOR, grant=str(new))
             for plan in sorted(set(current) - set(entry.grants)):
-                changes.append(f"- grant {current[plan]} from {entry.name!r}")
+                changes.append(f"- grant {entry.name}: {current[plan].describe()}")
                 record(Action.GRANT_REMOVED, entry.name, actor_name=ACTOR, grant=str(current[plan]))
                 current[plan].delete()
         if dry_run:

@@ -5,13 +5,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orchestrator_web.rbac.permissions_file import PermissionsFileError, apply, parse
+from orchestrator_web.rbac.permissions_file import PermissionsFileError, apply, check_with_pe, parse
+
+UNKNOWN_HINT = (
+    'To keep such a grant anyway (a plan about to be deployed, or PE not answering), add "unknown_to_pe": true to it.'
+)
 
 
 class Command(BaseCommand):
     help = (
         "Make the groups listed in a permissions file (see export_permissions) match it. "
-        "A file with any mistake changes nothing."
+        "A file with any mistake, or a grant of a plan or environment PE does not know, changes nothing."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -31,6 +35,13 @@ class Command(BaseCommand):
             entries = parse(text)
         except PermissionsFileError as exc:
             raise CommandError("nothing was changed; the file has problems:\n" + "\n".join(exc.problems)) from None
+        doubts = check_with_pe(entries)
+        if doubts:
+            raise CommandError(
+                "nothing was changed; PE does not know what some grants name, or could not be asked:\n"
+                + "\n".join(doubts)
+                + f"\n{UNKNOWN_HINT}"
+            )
         changes = apply(entries, dry_run=dry_run)
         for line in changes:
             self.stdout.write(line)
