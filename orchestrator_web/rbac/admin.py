@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,19 +21,107 @@ from django.urls import path
 from orchestrator_web.accounts.protection import lockouts, unlock
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
-from orchestrator_web.rbac.models import GroupProfile, PlanGrant
+from orchestrator_web.rbac.known import doubts
+from orchestrator_web.rbac.models import GroupProfile, PlanGrant, split_environments
+
+# What the app's own permissions let members do, shown beside their names on the group page.
+OWN_PERMISSION_HELP = {
+    "jobs.view_all_jobs": "see every job in the history (PE's orchestrator:view:*, for auditors)",
+    "jobs.stop_any_job": "stop jobs that others launched",
+    "audit.view_audit_trail": "read the whole audit trail",
+}
 
 
-class GroupProfileInline(admin.StackedInline):
-    model = GroupProfile
-    can_delete = False
-    verbose_name_plural = "orchestrator_web"
+def own_permissions() -> QuerySet[Permission]:
+    """The permissions orchestrator_web declares itself ("Can view all jobs", "Can stop any
+    job" ...), as opposed to the add/change/delete/view permissions Django makes for every model."""
+    wanted = Q(pk__in=[])
+    for model in apps.get_models():
+        if model.__module__.startswith("orchestrator_web.") and model._meta.permissions:
+            content_type = ContentType.objects.get_for_model(model)
+            wanted |= Q(content_type=content_type, codename__in=[code for code, _ in model._meta.permissions])
+    return Permission.objects.filter(wanted).select_related("content_type").order_by("name")
+
+
+class OwnPermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Permission) -> str:
+        help_text = OWN_PERMISSION_HELP.get(f"{obj.content_type.app_label}.{obj.codename}")
+        return f"{obj.name}: {help_text}" if help_text else obj.name
+
+
+class GroupForm(forms.ModelForm):
+    """A group as orchestrator_web sees it: its members, its team flag, the app's own
+    permissions; Django's full list of permissions is kept, folded away (see GroupAdmin)."""
+
+    team = forms.BooleanField(required=False, help_text="Members of a team see each other's jobs in the history.")
+    members = forms.ModelMultipleChoiceField(
+        queryset=User.objects.order_by("username"),
+        required=False,
+        widget=FilteredSelectMultiple("people", is_stacked=False),
+        help_text="People in this group: they may run its plan grants and hold its permissions.",
+    )
+    own_permissions = OwnPermissionsField(
+        queryset=Permission.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Permissions in orchestrator_web",
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["own_permissions"]
+        assert isinstance(field, OwnPermissionsField)
+        field.queryset = own_permissions()
+        group = self.instance
+        if group.pk:
+            self.initial.setdefault("members", list(group.user_set.values_list("pk", flat=True)))
+            self.initial.setdefault("team", is_team(group))
+            self.initial.setdefault("own_permissions", list(group.permissions.filter(pk__in=field.queryset)))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Both fields edit the group's permissions; GroupAdmin leaves the app's own out of the
+        # full list, so the two together are the whole.
+        cleaned["permissions"] = [*cleaned.get("permissions", []), *cleaned.get("own_permissions", [])]
+        return cleaned
+
+
+UNKNOWN_HINT = (
+    "To keep this grant anyway (a plan about to be deployed, or PE not answering), "
+    "tick \u201cPE does not know it yet\u201d."
+)
+
+
+class PlanGrantForm(forms.ModelForm):
+    """A grant, checked with PE's catalogue when it is new or its plan or environments change."""
+
+    class Meta:
+        model = PlanGrant
+        fields = ["plan", "environments", "unknown_to_pe"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors or cleaned.get("DELETE") or cleaned.get("unknown_to_pe"):
+            return cleaned
+        if self.instance.pk and not {"plan", "environments"} & set(self.changed_data):
+            return cleaned  # as it was: a plan PE dropped since does not block saving the group
+        found = doubts(cleaned["plan"], split_environments(cleaned.get("environments", "")))
+        for doubt in found:
+            self.add_error({"plan": "plan", "environments": "environments"}.get(doubt.about), doubt.message)
+        if found:
+            self.add_error(None, UNKNOWN_HINT)
+        return cleaned
 
 
 class PlanGrantInline(admin.TabularInline):
     model = PlanGrant
+    form = PlanGrantForm
     extra = 1
-    fields = ["plan", "environments"]
+    fields = ["plan", "environments", "unknown_to_pe"]
 
 
 def grant_names(group: Group) -> set[str]:
@@ -38,30 +132,84 @@ def is_team(group: Group) -> bool:
     return GroupProfile.objects.filter(group=group, is_team=True).exists()
 
 
+@dataclass(frozen=True)
+class GroupState:
+    """What the audit trail compares before and after a save of the group page."""
+
+    grants: set[str]
+    team: bool
+    members: set[str]
+    permissions: set[str]
+
+    @classmethod
+    def of(cls, group: Group | None) -> GroupState:
+        if group is None or group.pk is None:
+            return cls(set(), False, set(), set())
+        return cls(
+            grant_names(group),
+            is_team(group),
+            set(group.user_set.values_list("username", flat=True)),
+            {f"{app}.{code}" for app, code in group.permissions.values_list("content_type__app_label", "codename")},
+        )
+
+
 admin.site.unregister(Group)
 admin.site.unregister(User)
 
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
-    inlines = [GroupProfileInline, PlanGrantInline]
-    list_display = ["name", "team", "grant_list"]
+    """One page per group: who is in it, what they may run (grants), whether it is a team,
+    the app's own permissions; Django's full permission list folded away."""
+
+    form = GroupForm
+    inlines = [PlanGrantInline]
+    list_display = ["name", "team", "member_count", "grant_list"]
+    fieldsets = [
+        (None, {"fields": ["name", "team"]}),
+        ("Members", {"fields": ["members"]}),
+        ("Permissions in orchestrator_web", {"fields": ["own_permissions"]}),
+        (
+            "All Django permissions",
+            {
+                "classes": ["collapse"],
+                "fields": ["permissions"],
+                "description": "Django's own add, change, delete and view permissions on every model: "
+                "they matter only to members who are staff and use this admin.",
+            },
+        ),
+    ]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest | None = None, **kwargs: Any) -> Any:
+        if db_field.name == "permissions":  # the app's own are a field of their own (GroupForm)
+            kwargs["queryset"] = Permission.objects.exclude(pk__in=own_permissions().values("pk"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="Team", boolean=True)
     def team(self, group: Group) -> bool:
         return hasattr(group, "profile") and group.profile.is_team
 
+    @admin.display(description="Members", ordering="member_count")
+    def member_count(self, group: Any) -> int:
+        return int(group.member_count)
+
     @admin.display(description="Plan grants")
     def grant_list(self, group: Group) -> str:
-        return ", ".join(str(grant) for grant in group.plan_grants.all()) or "—"
+        return "; ".join(grant.describe() for grant in group.plan_grants.all()) or "—"
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("profile").prefetch_related("plan_grants")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("profile")
+            .prefetch_related("plan_grants")
+            .annotate(member_count=Count("user", distinct=True))
+        )
 
-    # -- the audit trail: what changed, compared before and after the save ----------------
+    # -- saving, and the audit trail: what changed, compared before and after the save -------
 
     def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
-        request._audit_before = (grant_names(obj), is_team(obj)) if change else (set(), False)  # type: ignore[attr-defined]
+        request._audit_before = GroupState.of(obj if change else None)  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
         if not change:
             record(Action.GROUP_CREATED, obj.name, request=request)
@@ -69,14 +217,29 @@ class GroupAdmin(BaseGroupAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         group = form.instance
-        grants_before, team_before = request._audit_before  # type: ignore[attr-defined]
-        grants_after = grant_names(group)
-        for grant in sorted(grants_after - grants_before):
+        GroupProfile.objects.update_or_create(group=group, defaults={"is_team": form.cleaned_data["team"]})
+        group.user_set.set(form.cleaned_data["members"])
+        before: GroupState = request._audit_before  # type: ignore[attr-defined]
+        after = GroupState.of(group)
+        for grant in sorted(after.grants - before.grants):
             record(Action.GRANT_ADDED, group.name, request=request, grant=grant, source="admin")
-        for grant in sorted(grants_before - grants_after):
+        for grant in sorted(before.grants - after.grants):
             record(Action.GRANT_REMOVED, group.name, request=request, grant=grant, source="admin")
-        if is_team(group) != team_before:
-            record(Action.GROUP_CHANGED, group.name, request=request, team=is_team(group), source="admin")
+        for name in sorted(after.members - before.members):
+            record(Action.MEMBER_ADDED, group.name, request=request, user=name, source="admin")
+        for name in sorted(before.members - after.members):
+            record(Action.MEMBER_REMOVED, group.name, request=request, user=name, source="admin")
+        if after.team != before.team:
+            record(Action.GROUP_CHANGED, group.name, request=request, team=after.team, source="admin")
+        if after.permissions != before.permissions:
+            record(
+                Action.GROUP_CHANGED,
+                group.name,
+                request=request,
+                permissions_added=sorted(after.permissions - before.permissions),
+                permissions_removed=sorted(before.permissions - after.permissions),
+                source="admin",
+            )
 
     def delete_model(self, request: HttpRequest, obj: Group) -> None:
         record(Action.GROUP_DELETED, obj.name, request=request, grants=sorted(grant_names(obj)), source="admin")
@@ -157,8 +320,8 @@ class UserAdmin(BaseUserAdmin):
 class PlanGrantAdmin(admin.ModelAdmin):
     """Grants listed across groups; they are edited on their group."""
 
-    list_display = ["group", "plan", "environments"]
-    list_filter = ["group", "plan"]
+    list_display = ["group", "plan", "environments", "unknown_to_pe"]
+    list_filter = ["unknown_to_pe", "group", "plan"]
     search_fields = ["plan", "group__name", "environments"]
     list_select_related = ["group"]
 

@@ -82,6 +82,7 @@ def test_view_all_jobs_sees_everything(alice: User, outsider: User) -> None:
     assert access.visible_jobs(outsider).count() == 1
 
 
+@pytest.mark.usefixtures("orchestrator_settings")
 def test_the_admin_edits_grants_inline_on_the_group(client: Client, admin_user: User, operators: Group) -> None:
     client.force_login(admin_user)
     page = client.get(f"/admin/auth/group/{operators.pk}/change/").content.decode()
@@ -90,9 +91,7 @@ def test_the_admin_edits_grants_inline_on_the_group(client: Client, admin_user: 
         "/admin/auth/group/add/",
         {
             "name": "Auditors",
-            "profile-TOTAL_FORMS": "1",
-            "profile-INITIAL_FORMS": "0",
-            "profile-0-is_team": "on",
+            "team": "on",
             "plan_grants-TOTAL_FORMS": "1",
             "plan_grants-INITIAL_FORMS": "0",
             "plan_grants-0-plan": "facts::info",
