@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 
@@ -30,6 +31,22 @@ class LoginForTokenForm(forms.Form):
         help_text="Sent once to PE to get a token; never stored.",
     )
     lifetime = forms.ChoiceField(choices=LIFETIMES, initial="8h")
+
+    def __init__(self, *args: Any, pe_login: str, **kwargs: Any) -> None:
+        """`pe_login`: the PE login this person's token must belong to (accounts.models.pe_login_of)."""
+        super().__init__(*args, **kwargs)
+        self.pe_login = pe_login
+        self.initial.setdefault("login", pe_login)
+
+    def clean_login(self) -> str:
+        login: str = self.cleaned_data["login"]
+        if login != self.pe_login:
+            # Refused before asking PE: a token of another PE user would not be stored anyway.
+            raise forms.ValidationError(
+                f"Your token must belong to your own PE user, {self.pe_login}, not to {login}. "
+                "If your PE login differs from your login here, an administrator can set it for you."
+            )
+        return login
 
 
 class TimeZoneForm(forms.Form):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 
 from orchestrator_web.crypto import multi_fernet
@@ -40,6 +41,32 @@ class PersonalToken(models.Model):
     @property
     def readable(self) -> bool:
         return self.token() is not None
+
+
+class PELogin(models.Model):
+    """The PE login of a person whose PE user is named differently from their username here.
+    Set by an administrator; a personal token is stored only if PE says it belongs to this
+    login (or, without one, to the username)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pe_login_mapping")
+    login = models.CharField(
+        "PE login",
+        max_length=150,
+        help_text="Their PE login, if not their username here; their PE token must belong to it.",
+    )
+
+    class Meta:
+        verbose_name = "PE login"
+
+    def __str__(self) -> str:
+        return f"{self.user} is PE user {self.login}"
+
+
+def pe_login_of(user: User) -> str:
+    """The PE login `user`'s personal token must belong to: the one an administrator set, else
+    their username."""
+    mapped = PELogin.objects.filter(user=user).values_list("login", flat=True).first()
+    return mapped or user.get_username()
 
 
 class Preferences(models.Model):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_POST
 
 from orchestrator_web.accounts.forms import LoginForTokenForm, PasteTokenForm, TimeZoneForm
-from orchestrator_web.accounts.models import PersonalToken, Preferences
+from orchestrator_web.accounts.models import PersonalToken, Preferences, pe_login_of
 from orchestrator_web.accounts.zones import SESSION_KEY
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
@@ -21,19 +24,59 @@ from orchestrator_web.http import SignedInRequest
 from orchestrator_web.pe import errors
 
 SECONDS = {"h": 3600, "d": 86400}
+RBAC = "PE RBAC service"
+CHECK_SECONDS = 60  # how long PE's word on a stored token is shown without asking again
+CHECK_FAILED_SECONDS = 10  # how long "PE could not be asked" is remembered
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """What PE said of a stored token just now: "accepted", "refused" (expired, revoked, unknown
+    to PE: the demo restarted), "not_yours" (another PE user's), or "unknown" (PE not asked)."""
+
+    state: str
+    message: str = ""
+    pe_login: str = ""
+
+
+def _check(stored: PersonalToken, token: str, expected: str) -> TokenCheck:
+    """Ask PE whose the stored token is (`GET /v1/users/current`, through the PE guard and its
+    timeouts), remembering the answer briefly so the profile page does not ask on every view."""
+    digest = hashlib.sha256(f"{stored.ciphertext}\n{expected}".encode()).hexdigest()[:32]
+    key = f"accounts:token-check:{stored.user_id}:{digest}"
+    found: TokenCheck | None = cache.get(key)
+    if found is not None:
+        return found
+    seconds = CHECK_SECONDS
+    try:
+        subject = rbac_with(token).current_user()
+    except errors.AuthenticationError as exc:
+        found = TokenCheck("refused", explain(exc, RBAC))
+    except errors.PEError as exc:
+        found, seconds = TokenCheck("unknown", explain(exc, RBAC)), CHECK_FAILED_SECONDS
+    else:
+        found = TokenCheck("accepted" if subject.login == expected else "not_yours", pe_login=subject.login)
+    cache.set(key, found, seconds)
+    return found
 
 
 def _page(
     request: SignedInRequest, paste: PasteTokenForm | None = None, login: LoginForTokenForm | None = None
 ) -> HttpResponse:
+    stored = PersonalToken.objects.filter(user=request.user).first()
+    expected = pe_login_of(request.user)
+    token = stored.token() if stored is not None else None
     return render(
         request,
         "accounts/profile.html",
         {
-            "stored": PersonalToken.objects.filter(user=request.user).first(),
+            "stored": stored,
+            "readable": token is not None,
+            "check": _check(stored, token, expected) if stored is not None and token is not None else None,
+            "pe_login": expected,
             "now": timezone.now(),
             "paste_form": paste or PasteTokenForm(),
-            "login_form": login or LoginForTokenForm(initial={"login": request.user.get_username()}),
+            "login_form": login or LoginForTokenForm(pe_login=expected),
             "zone_form": TimeZoneForm(initial={"time_zone": request.session.get(SESSION_KEY, "")}),
         },
     )
@@ -63,13 +106,22 @@ def profile(request: SignedInRequest) -> HttpResponse:
 
 
 def _store(request: SignedInRequest, token: str, expires_in: timedelta | None) -> str | None:
-    """Check the token with PE (whose is it?) and keep it; a plain-words problem otherwise."""
+    """Check the token with PE (whose is it?) and keep it if it is this person's; a plain-words
+    problem otherwise."""
     try:
         subject = rbac_with(token).current_user()
     except errors.AuthenticationError as exc:
-        return f"PE did not accept this token. {explain(exc, 'PE RBAC service')}"
+        return f"PE did not accept this token. {explain(exc, RBAC)}"
     except errors.PEError as exc:
-        return f"The token could not be checked, so it was not stored. {explain(exc, 'PE RBAC service')}"
+        return f"The token could not be checked, so it was not stored. {explain(exc, RBAC)}"
+    expected = pe_login_of(request.user)
+    if subject.login != expected:
+        reason = f"a personal token of PE user {subject.login}, not {expected}"
+        record(Action.DENIED, request.user.get_username(), request=request, path=request.path, reason=reason)
+        return (
+            f"This token belongs to PE user {subject.login}, not to you (your PE login is {expected}), "
+            "so it was not stored. If your PE login differs from your login here, an administrator can set it."
+        )
     # Encrypted before the row is written: a launch never meets a row without its token.
     fresh = PersonalToken(user=request.user)
     fresh.set_token(token)
@@ -106,7 +158,7 @@ def token_paste(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_login(request: SignedInRequest) -> HttpResponse:
-    form = LoginForTokenForm(request.POST)
+    form = LoginForTokenForm(request.POST, pe_login=pe_login_of(request.user))
     if form.is_valid():
         lifetime = form.cleaned_data["lifetime"]
         try:
@@ -116,7 +168,7 @@ def token_login(request: SignedInRequest) -> HttpResponse:
         except errors.APIError as exc:
             form.add_error(None, f"PE did not give a token: {exc.msg or exc.kind}")
         except errors.PEError as exc:
-            form.add_error(None, f"No token was obtained. {explain(exc, 'PE RBAC service')}")
+            form.add_error(None, f"No token was obtained. {explain(exc, RBAC)}")
         else:
             expires_in = timedelta(seconds=int(lifetime[:-1]) * SECONDS[lifetime[-1]])
             problem = _store(request, token, expires_in)

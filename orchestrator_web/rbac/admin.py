@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from orchestrator_web.accounts.models import PELogin
 from orchestrator_web.accounts.protection import lockouts, unlock
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
@@ -251,9 +253,40 @@ class GroupAdmin(BaseGroupAdmin):
         super().delete_queryset(request, queryset)
 
 
+class UserForm(UserChangeForm):
+    """Django's user form, and the person's PE login when it is not their username here."""
+
+    pe_login = forms.CharField(
+        label="PE login",
+        max_length=150,
+        required=False,
+        help_text="Their login in PE, when it is not their username here: their personal PE token must "
+        "belong to that PE user. Empty: their username.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "pe_login", PELogin.objects.filter(user=self.instance).values_list("login", flat=True).first() or ""
+            )
+
+    def save_pe_login(self, user: User) -> None:
+        login = self.cleaned_data.get("pe_login", "").strip()
+        if login and login != user.get_username():
+            PELogin.objects.update_or_create(user=user, defaults={"login": login})
+        else:
+            PELogin.objects.filter(user=user).delete()
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     actions = ["unlock_logins"]
+    form = UserForm
+    fieldsets = [
+        (None, {"fields": ["username", "pe_login", "password"]}),
+        *(BaseUserAdmin.fieldsets or ())[1:],
+    ]
 
     # -- login lockouts (accounts.protection): see them, lift them --------------------------
 
@@ -308,6 +341,8 @@ class UserAdmin(BaseUserAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         user = form.instance
+        if isinstance(form, UserForm):
+            form.save_pe_login(user)
         before = request._audit_groups_before  # type: ignore[attr-defined]
         after = set(user.groups.values_list("name", flat=True))
         for name in sorted(after - before):
