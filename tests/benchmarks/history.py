@@ -3,8 +3,10 @@
 Each size gets its own database, seeded with bulk inserts (a realistic spread of plans,
 states, people, teams, environments, two years of dates, parameter values and descriptions),
 then every case is timed in-process and its queries counted. Target: at 1,000,000 jobs every
-case takes at most 2x its time at 1,000, except free-text search, which must stay under 3x on
-PostgreSQL; the query count is the same at every size.
+case takes at most 2x its time at 1,000, except free-text search, which must stay under 3x; the
+query count is the same at every size. Free text is looked up in a trigram index on both
+databases: PostgreSQL's GIN index (built after seeding, which is much faster than row by row)
+and SQLite's FTS5 table (filled by its triggers as the jobs are inserted, as in production).
 """
 
 from __future__ import annotations
@@ -122,6 +124,12 @@ def seed(size: int) -> dict[str, Any]:
     return {"auditor": auditor, "member": users[0], "team": teams[0], "middle": middle, "detail": detail.pk}
 
 
+# Shown, not judged: SQLite keeps no statistics for its full-text index, so a search always
+# reads every job that holds the text, which for a word in 80,000 of a million jobs is slower
+# than the scan it replaced (PostgreSQL's statistics pick a scan for it).
+COMMON_WORD = "free-text search, a common word"
+
+
 def cases(seeded: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
     """(name, who, query) for the history page; the job page is timed apart."""
     month = {"submitted_from": "2026-01-01", "submitted_to": "2026-01-31"}
@@ -137,6 +145,7 @@ def cases(seeded: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
         ("filter: environment", "auditor", {"environment": "development"}),
         ("filter: submitted between", "auditor", month),
         ("free-text search", "auditor", {"q": "chg-4242"}),
+        (COMMON_WORD, "auditor", {"q": "restart"}),  # in 8% of the jobs
     ]
 
 
@@ -190,7 +199,7 @@ def main() -> None:
             ratio = r["stat"].median_ms / first["stat"].median_ms
             free_text = r["case"] == "free-text search"
             limit = 3.0 if free_text else 2.0
-            judged = size == sizes[-1] and size != smallest and not (free_text and args.database == "sqlite")
+            judged = size == sizes[-1] and size != smallest and r["case"] != COMMON_WORD
             rows.append(
                 Row(
                     "history",
