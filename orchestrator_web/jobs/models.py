@@ -66,6 +66,10 @@ class Job(models.Model):
     timeline = models.JSONField(default=list, blank=True)
     # `start` for the next GET /plan_jobs/<id>/events.
     events_cursor = models.CharField(max_length=20, blank=True)
+    # The plan job's `status`: each job it started (task, command, script ...) and that job's
+    # latest state, {"902": "failed"}, for the page's progress. Nullable and without a default,
+    # so SQLite adds the column in place: a rebuilt table would lose 0006's search triggers.
+    step_states = models.JSONField(null=True, blank=True)
 
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

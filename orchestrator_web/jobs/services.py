@@ -133,6 +133,9 @@ def _apply(job: Job, plan_job: PlanJob, clean: Cleaner, cursor: str | None = Non
     changes: dict[str, Any] = {"state": state}
     if cursor is not None:
         changes["events_cursor"] = cursor
+    steps = _step_states(plan_job.status)
+    if steps or job.step_states:
+        changes["step_states"] = clean.json(steps, "the plan job's status")
     if plan_job.finished:
         changes["result"] = clean.json(plan_job.result, "the result")
         changes["finished_at"] = plan_job.finished_timestamp or plan_job.timestamp or timezone.now()
@@ -141,8 +144,20 @@ def _apply(job: Job, plan_job: PlanJob, clean: Cleaner, cursor: str | None = Non
         # Said on the job page, in its timeline, once.
         at = timezone.now().isoformat()
         changes["timeline"] = [*job.timeline, *({"state": job.state, "at": at, "note": note} for note in notes)]
+    if all(getattr(job, key) == value for key, value in changes.items()):
+        return  # nothing new: no write, so updated_at (a watching page's version) stays
     if not _set_state(job, job.state, **changes):
         job.refresh_from_db()
+
+
+def _step_states(status: dict[str, Any]) -> dict[str, str]:
+    """The plan job's `status` (orchestrator-api.md 4.2) as each job's latest state."""
+    steps: dict[str, str] = {}
+    for job_id, entries in status.items():
+        if isinstance(entries, list) and entries and isinstance(entries[-1], dict):
+            state = entries[-1].get("state")
+            steps[str(job_id)[:20]] = state[:20] if isinstance(state, str) else ""
+    return steps
 
 
 class StopOutcome:
