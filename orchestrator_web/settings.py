@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 from django.utils.csp import CSP
@@ -209,6 +210,12 @@ LOGGING = {
 
 # -- Puppet Enterprise ------------------------------------------------------------------
 ORCHESTRATOR_URL = env.service_url("ORCHESTRATOR_URL")
+# The PE console, where a job page links to its plan job: by default the orchestrator's host on
+# port 443, where PE serves it.
+_console_host = urlsplit(ORCHESTRATOR_URL).hostname or ""
+if ":" in _console_host:  # an IPv6 address
+    _console_host = f"[{_console_host}]"
+PE_CONSOLE_URL = env.service_url("PE_CONSOLE_URL", f"https://{_console_host}" if _console_host else "")
 ORCHESTRATOR_TOKEN = env.string("ORCHESTRATOR_TOKEN")
 ORCHESTRATOR_TOKEN_FILE = env.readable_file("ORCHESTRATOR_TOKEN_FILE")
 if ORCHESTRATOR_TOKEN and ORCHESTRATOR_TOKEN_FILE:
