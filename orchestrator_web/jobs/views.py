@@ -19,7 +19,7 @@ from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.csv_export import streaming_csv
 from orchestrator_web.http import SignedInRequest
-from orchestrator_web.jobs import selectors, services
+from orchestrator_web.jobs import selectors, services, summary
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.rbac import access
 from orchestrator_web.times import whole_seconds
@@ -119,18 +119,25 @@ def job_export(request: SignedInRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
+    """The job, and for a watching page (htmx, `since` = the version it shows) only what changed."""
     job = access.get_job_for_user(request.user, job_id)
     problem = services.refresh(job).problem
+    polling = bool(request.htmx) and not request.htmx.boosted
+    seen = summary.Version.parse(request.GET.get("since", "")) if polling else None
+    page = summary.page(job, problem, seen)
+    if page is None:
+        return HttpResponse(status=204)  # nothing changed: htmx swaps nothing, focus stays put
     ctx = {
-        "job": job,
-        "events": job.events.all(),
-        "refresh_problem": problem,
-        # Cheapest first: asking for "Can stop any job" reads permissions on every poll.
-        "can_stop": not job.is_terminal and bool(job.pe_job_id) and access.can_stop(request.user, job),
+        **vars(page),
         "poll_seconds": settings.JOB_POLL_SECONDS,
+        # Without JavaScript the whole page reloads, which moves focus and scroll: less often.
+        "reload_seconds": settings.JOB_POLL_SECONDS * 3,
     }
-    template = "jobs/detail.html#live" if request.htmx else "jobs/detail.html"
-    return render(request, template, ctx)
+    if page.head:
+        # Cheapest first: asking for "Can stop any job" reads permissions.
+        ctx["can_stop"] = not job.is_terminal and bool(job.pe_job_id) and access.can_stop(request.user, job)
+        ctx["can_run_again"] = access.can_run(request.user, job.plan_name, job.environment)
+    return render(request, "jobs/detail.html#changes" if polling else "jobs/detail.html", ctx)
 
 
 @login_required
@@ -160,5 +167,7 @@ def job_stop(request: SignedInRequest, job_id: int) -> HttpResponse:
 @require_GET
 def job_run_again(request: SignedInRequest, job_id: int) -> HttpResponse:
     job = access.get_job_for_user(request.user, job_id)
+    if not access.can_run(request.user, job.plan_name, job.environment):
+        access.deny(request, f"You may not run {job.plan_name} in {job.environment}.", job.plan_name)
     query = urlencode({"environment": job.environment, "from_job": str(job.pk)})
     return redirect(f"{reverse('plans:launch', args=[job.plan_name])}?{query}")

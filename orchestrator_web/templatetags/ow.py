@@ -7,7 +7,9 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from orchestrator_web.times import duration_text, time_tag
+from orchestrator_web.jobs import summary
+from orchestrator_web.jobs.models import JobEvent, State
+from orchestrator_web.times import duration_text, time_tag, whole_seconds
 
 register = template.Library()
 
@@ -54,3 +56,24 @@ def as_datetime(text: str) -> datetime | str:
         return datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return text
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A job state as the page names it ("not_submitted" -> "Not submitted")."""
+    return str(State(value).label) if value in State.values else value
+
+
+@register.filter
+def event_text(event: JobEvent) -> str:
+    """A plan job's event in words: "Task started (job 12)", "Plan finished"."""
+    return summary.sentence(event.type, event.details)
+
+
+@register.filter
+def offset_from(moment: datetime | None, start: datetime | None) -> str:
+    """How long after `start` a moment came, as `+2m 38s` (times.duration_text)."""
+    if moment is None or start is None:
+        return ""
+    delta = moment - start
+    return "+0s" if not whole_seconds(delta) else f"+{duration_text(delta)}"

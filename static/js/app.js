@@ -125,3 +125,49 @@ document.addEventListener("submit", (event) => {
   document.addEventListener("htmx:afterSettle", (event) => update(event.target));
   setInterval(() => update(document), 30000);
 })();
+
+// -- Job page (templates/jobs/detail.html) --------------------------------------------------
+// A running job's elapsed time ticks every second, counted from the server's value when it
+// arrived (data-elapsed, in seconds), so the browser's clock does not matter; it is written as
+// times.duration_text writes it. And when the live update takes away the button that had focus
+// (Stop plan, once the plan has ended), focus goes to the next action, or to the job's status,
+// instead of falling back to the top of the page.
+(() => {
+  const durationText = (total) => {
+    if (total <= 0) return "under 1s";
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = total % 60;
+    const two = (n) => String(n).padStart(2, "0");
+    if (hours) return `${hours}h ${two(minutes)}m ${two(seconds)}s`;
+    return minutes ? `${minutes}m ${two(seconds)}s` : `${seconds}s`;
+  };
+  const arrived = new WeakMap();
+  const tick = () => {
+    const now = performance.now();
+    for (const el of document.querySelectorAll("time[data-elapsed]")) {
+      if (!arrived.has(el)) arrived.set(el, now);
+      const total = Math.max(0, Math.round(Number(el.dataset.elapsed) + (now - arrived.get(el)) / 1000));
+      if (Number.isNaN(total)) continue;
+      el.textContent = durationText(total);
+      el.setAttribute("datetime", `PT${total}S`);
+    }
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    if (document.querySelector("time[data-elapsed]")) tick();
+    setInterval(tick, 1000);
+  });
+  document.addEventListener("htmx:afterSettle", tick);
+
+  let focusWasIn = null;
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target.id === "job-actions" && target.contains(document.activeElement)) focusWasIn = target.id;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!focusWasIn || document.activeElement !== document.body) return;
+    focusWasIn = null;
+    const next = document.querySelector("#job-actions a, #job-actions button") || document.getElementById("job-status");
+    next?.focus();
+  });
+})();

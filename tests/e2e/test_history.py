@@ -48,5 +48,5 @@ def test_a_job_page_follows_the_plan_until_it_finishes(
 
     clock.advance(60)
     expect(page.locator("#job-state")).to_have_text("Success")
-    expect(page.locator(".events")).to_contain_text("plan_finished")
-    expect(page.locator("#live")).not_to_have_attribute("hx-trigger", re.compile("every"))
+    expect(page.locator(".events")).to_contain_text("Plan finished")
+    expect(page.locator("#job-poll")).not_to_have_attribute("hx-trigger", re.compile("every"))

@@ -34,7 +34,7 @@ def test_a_person_filters_reviews_runs_and_lands_on_the_job(
 
     expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
     expect(page.locator("#job-state")).to_have_text("Pending")
-    expect(page.locator("#live .facts")).to_contain_text("PE job")
+    expect(page.locator("#job-facts")).to_contain_text("PE job")
 
 
 def test_a_wrong_value_is_shown_next_to_its_field(page: Page, site: str, log_in, alice, stand_in: StandIn) -> None:  # type: ignore[no-untyped-def]

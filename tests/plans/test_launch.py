@@ -12,6 +12,7 @@ from django.test import Client
 
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.simulator import StandIn
+from tests.helpers import Html
 
 pytestmark = pytest.mark.usefixtures("orchestrator_settings")
 
@@ -305,7 +306,7 @@ def test_the_job_page_shows_state_pe_id_and_what_was_sent(as_alice: Client) -> N
     response = run(as_alice, review(as_alice))
     page = as_alice.get(response.url).content.decode()
     assert "Pending" in page
-    assert "<dt>PE job</dt><dd>1</dd>" in page
+    assert "PE job 1" in Html(page).by_id("job-facts")
     assert "web02.example.net" in page
     assert "api_key" in page
     assert SECRET not in page
