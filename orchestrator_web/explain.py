@@ -7,6 +7,8 @@ from orchestrator_web.pe import errors, guard
 
 def explain(error: errors.PEError, service: str = "orchestrator") -> str:
     """One sentence a person can act on. Never includes a token."""
+    if isinstance(getattr(error, "explained", None), str):  # explained once already (a remembered failure)
+        return str(error.explained)  # type: ignore[attr-defined]
     if isinstance(error, errors.NotConfigured):
         return f"The {service} connection is not configured: {error.message}."
     if isinstance(error, (guard.PEBusy, guard.CircuitOpen)):
@@ -28,5 +30,5 @@ def explain(error: errors.PEError, service: str = "orchestrator") -> str:
     if isinstance(error, errors.NotPermitted):
         return f"PE refused: you are not permitted to do this ({error.msg})."
     if isinstance(error, errors.APIError):
-        return f"PE refused the request: {error.msg or error.kind}."
+        return f"PE refused the request: {(error.msg or error.kind).rstrip('.')}."
     return f"The {service} request failed: {error.message}."

@@ -9,7 +9,7 @@ words fresh. A duration is whole seconds, rounded, the same number on the page a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
 
 from django.utils import timezone
@@ -42,7 +42,7 @@ def time_tag(moment: datetime | None, zone: tzinfo | None = None, now: datetime 
     """A moment as a `<time>` element (see the module's docstring); an em dash for none."""
     if moment is None:
         return mark_safe("—")
-    stamp = moment.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return mark_safe(  # noqa: S308 - every value is escaped here
         f'<time datetime="{stamp}" title="{escape(exact(moment, zone))}">{escape(relative(moment, now))}</time>'
     )

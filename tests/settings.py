@@ -27,5 +27,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 # A file, not memory: other processes (gunicorn in the load tests) and threads can share it.
+# Beside the database DATABASE_URL names, when it names one: runs on different files never meet.
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405
+    _name = ".pytest-db.sqlite3" if "DATABASE_URL" not in os.environ else f"{DATABASES['default']['NAME']}.pytest"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / _name)}  # noqa: F405

@@ -59,3 +59,17 @@ def test_an_expired_form_gets_a_page_that_says_what_to_do(alice: User) -> None:
     response = client.post("/plans/facts::info/", {"action": "review", "csrfmiddlewaretoken": "stale"})
     assert response.status_code == 403
     assert "This form has expired" in Html(response).plain()
+
+
+@pytest.mark.parametrize("query", [{"before": "²"}, {"after": "²"}, {"before": "9" * 30}])
+def test_an_odd_page_link_in_the_history_is_said_not_a_500(client: Client, alice: User, query: dict) -> None:
+    client.force_login(alice)
+    assert client.get("/jobs/", query).status_code == 200
+
+
+def test_a_request_too_large_gets_a_page_that_says_so(client: Client, alice: User, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(alice)
+    response = client.post("/plans/facts::info/", {"action": "review", "description": "x" * 5000})
+    assert response.status_code == 400
+    assert "a form may send at most 2.5 MB" in Html(response).plain()

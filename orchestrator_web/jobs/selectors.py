@@ -42,7 +42,11 @@ def history_page(
         found = list(rows[: size + 1])
         # No rows on the first page means no match at all.
         return HistoryPage(found[:size], found[0]["matches"] if found else 0, None, _last_if_more(found, size))
-    anchor = rows.filter(pk=int(cursor)).values("created_at", "id", "matches").first() if cursor.isdigit() else None
+    anchor = (
+        rows.filter(pk=int(cursor)).values("created_at", "id", "matches").first()
+        if cursor.isascii() and cursor.isdigit() and len(cursor) < 19
+        else None
+    )
     if anchor is None:
         page = history_page(jobs, fields, None, None, size)
         page.note = "That page link is out of date or not valid; here are the newest jobs."

@@ -93,8 +93,8 @@ class Guard:
         now = self.clock()
         if state["open_until"] > now:
             raise CircuitOpen(
-                f"PE did not answer the last {state['failures']} requests in time; "
-                f"trying again in {max(1, round(state['open_until'] - now))} s",
+                f"PE could not be reached or did not answer in time for the last {state['failures']} requests; "
+                f"it is asked again in {max(1, round(state['open_until'] - now))} s",
                 state["open_until"],
             )
         if self.slots is not None and not self.slots.acquire(blocking=False):

@@ -26,7 +26,7 @@ from django.core.cache import cache
 from orchestrator_web.connection import orchestrator, orchestrator_background
 from orchestrator_web.explain import explain
 from orchestrator_web.pe import puppet_types as pt
-from orchestrator_web.pe.errors import PEError, Unreachable
+from orchestrator_web.pe.errors import APIError, PEError, Unreachable, api_error
 from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans import aliases
 
@@ -48,8 +48,29 @@ class Served:
     problem: str = ""
 
 
+def _remember(key: str, exc: PEError) -> None:
+    """Keep a failure for ERROR_SECONDS: its words, and for PE's own answers what it was, so
+    "no such plan" stays "no such plan" (not "unreachable") while it is remembered."""
+    answer = {"status": exc.status, "kind": exc.kind, "msg": exc.msg} if isinstance(exc, APIError) else None
+    cache.set(key + ":error", {"text": explain(exc), "answer": answer}, ERROR_SECONDS)
+
+
+def _remembered(key: str) -> PEError | None:
+    found = cache.get(key + ":error")
+    if not isinstance(found, dict):
+        return None
+    if found.get("answer"):
+        return api_error(found["answer"]["status"], found["answer"]["kind"], found["answer"]["msg"], {})
+    return RememberedFailure(found["text"])
+
+
 class RememberedFailure(Unreachable):
-    """PE failed to answer just now; not asked again for ERROR_SECONDS."""
+    """PE failed to answer just now; not asked again for ERROR_SECONDS. Its message is already
+    the sentence explain() gave then."""
+
+    def __init__(self, explained: str) -> None:
+        super().__init__(explained)
+        self.explained = explained
 
 
 def _key(*parts: str) -> str:
@@ -82,16 +103,17 @@ def _get(key: str, fetch: Any, *, refresh: bool) -> Served:
         if _fresh(entry):
             return _served(entry)
         _in_background(key, fetch)
-        return _served(entry, cache.get(key + ":error") or "")
-    remembered = None if refresh else cache.get(key + ":error")
+        stale_because = _remembered(key)
+        return _served(entry, explain(stale_because) if stale_because else "")
+    remembered = None if refresh else _remembered(key)
     if remembered is not None:
         if entry is not None:
-            return _served(entry, remembered)
-        raise RememberedFailure(remembered)
+            return _served(entry, explain(remembered))
+        raise remembered
     try:
         value = fetch(orchestrator())
     except PEError as exc:
-        cache.set(key + ":error", explain(exc), ERROR_SECONDS)
+        _remember(key, exc)
         if entry is not None:
             return _served(entry, explain(exc))
         raise
@@ -136,7 +158,7 @@ def _fetch_into_cache(key: str, fetch: Any) -> None:
     try:
         _store(key, fetch(orchestrator_background()))
     except PEError as exc:
-        cache.set(key + ":error", explain(exc), ERROR_SECONDS)
+        _remember(key, exc)
     except Exception:  # a background thread has nobody to tell but the log
         log.exception("catalogue: fetching %s failed", key)
     finally:
@@ -165,8 +187,7 @@ def plan_details(plan_names: list[str], environment: str, *, refresh: bool = Fal
         if entry is not None:
             found[name] = entry["value"]
         else:
-            error = cache.get(key + ":error")
-            found[name] = RememberedFailure(error) if error else None
+            found[name] = _remembered(key)
     return found
 
 

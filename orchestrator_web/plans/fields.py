@@ -178,6 +178,7 @@ class ParameterField:
     parameter: pt.PlanParameter
     kind: str
     secret = False
+    keeps_spaces = False
     skip = False  # in JSON mode the params object carries the values
 
     def clean(self, value: Any) -> Any:
@@ -200,8 +201,9 @@ class ParameterField:
 
     def to_python(self, value: Any) -> Any:
         text = "" if value is None else str(value)
-        text = text if self.secret else text.strip()
-        if not text.strip():
+        if not (self.secret or self.keeps_spaces):
+            text = text.strip()  # around a number, a list or JSON, spaces mean nothing
+        if not text:
             return EMPTY
         default = self.parameter.default
         literal = default.kind is pt.DefaultKind.LITERAL and self.parameter.default_fits
@@ -220,7 +222,7 @@ class ParameterField:
 
 
 class TextField(ParameterField, forms.CharField):
-    pass
+    keeps_spaces = True  # a String is sent exactly as typed, spaces and all
 
 
 class IntegerField(ParameterField, forms.IntegerField):
@@ -396,7 +398,8 @@ def help_text(parameter: pt.PlanParameter, kind: str) -> str:
         elif not parameter.wrapped:
             parts.append(
                 "Sensitive inside another type: PE passes a plain value, so only a value its type "
-                "takes without Sensitive works."
+                "takes without Sensitive works, and PE keeps it in plain text in its job record "
+                "(it masks only a parameter whose type starts with Sensitive)."
             )
         if default.present and not parameter.default_fits:
             parts.append("Its default does not fit its type, so Puppet refuses the plan without a value.")

@@ -247,14 +247,17 @@ class LaunchForm(forms.Form):
 
     def _values_from_json(self) -> dict[str, Any] | None:
         text = str(self.data.get("params_json") or "").strip() or "{}"
-        try:
-            given = read_json(text)
-        except ValidationError as exc:
-            self.add_error("params_json", exc)
+        if self.hidden_secrets:  # the JSON as typed could not be read: its secrets were taken out
+            self.add_error("params_json", "This is not valid JSON where a sensitive value was typed.")
             for name in self.hidden_secrets:
                 self.add_error(
                     "params_json", f"The value given for {name} is not shown again (sensitive): type it again."
                 )
+            return None
+        try:
+            given = read_json(text)
+        except ValidationError as exc:
+            self.add_error("params_json", exc)
             return None
         if not isinstance(given, dict):
             self.add_error("params_json", 'The parameters must be a JSON object, like {"targets": ["web01"]}.')
@@ -275,7 +278,10 @@ class LaunchForm(forms.Form):
             plan_name=self.plan.name,
             environment=data["environment"],
             params=call.params,
-            sensitive=[name for name in call.params if self.parameters[name].secret],
+            # A secret left empty is sent as null: there is nothing to mask, or to type again.
+            sensitive=[
+                name for name, value in call.params.items() if self.parameters[name].secret and value is not None
+            ],
             description=data["description"],
             timeout=data["timeout"],
             userdata=data["userdata"],
@@ -285,8 +291,8 @@ class LaunchForm(forms.Form):
 
     # -- switching between the fields and JSON ---------------------------------------------------
 
-    def to_json_state(self) -> tuple[dict[str, str], dict[str, str]] | None:
-        """(state in JSON mode, secrets) from a bound form-mode form, or None (with errors
+    def to_json_state(self) -> tuple[dict[str, str], dict[str, str], list[str]] | None:
+        """(state in JSON mode, secrets, notes) from a bound form-mode form, or None (with errors
         on the fields) when a value cannot be read yet."""
         self._errors, self.cleaned_data = ErrorDict(), {}
         params: dict[str, Any] = {}
@@ -307,11 +313,11 @@ class LaunchForm(forms.Form):
             return None
         state = {k: v for k, v in self.raw_state().items() if not k.startswith(PARAM_PREFIX)}
         state |= {"mode": "json", "params_json": json.dumps(params, indent=2, ensure_ascii=False)}
-        return state, secrets
+        return state, secrets, []
 
-    def to_form_state(self) -> tuple[dict[str, str], dict[str, str]] | None:
-        """(state in form mode, secrets) from a bound JSON-mode form, or None (with an error
-        on the JSON) when a value would not survive the trip."""
+    def to_form_state(self) -> tuple[dict[str, str], dict[str, str], list[str]] | None:
+        """(state in form mode, secrets, notes) from a bound JSON-mode form, or None (with an
+        error on the JSON) when a value would not survive the trip."""
         self._errors, self.cleaned_data = ErrorDict(), {}
         text = str(self.data.get("params_json") or "").strip() or "{}"
         try:
@@ -338,6 +344,9 @@ class LaunchForm(forms.Form):
                 back = EMPTY
             if value is None and not self.parameters[name].required:
                 text_value, back = "", None  # an empty field sends null (or the default) too
+            one_line = isinstance(self.fields[PARAM_PREFIX + name].widget, (forms.TextInput, forms.PasswordInput))
+            if one_line and isinstance(text_value, str) and ("\n" in text_value or "\r" in text_value):
+                back = EMPTY  # a one-line box would drop the line break
             if back is EMPTY or _as_json(back) != _as_json(value):
                 shown = "its sensitive value" if self.parameters[name].secret else pt.describe(value)
                 problems.append(
@@ -349,14 +358,35 @@ class LaunchForm(forms.Form):
                 secrets[name] = text_value
             else:
                 state[PARAM_PREFIX + name] = text_value
+        notes = []
         for name, parameter in self.parameters.items():
-            if name not in given and not parameter.secret:
+            if name in given or parameter.secret:
+                continue
+            field = self.field_for(name)
+            if _can_be_empty(self.fields[PARAM_PREFIX + name]):
                 state[PARAM_PREFIX + name] = ""
+                continue
+            # A checkbox, or a select with no empty choice, cannot say "left out": it shows the
+            # plan's default (the same value PE would use) and says so.
+            default = parameter.default
+            value = default.value if default.kind is pt.DefaultKind.LITERAL else False
+            state[PARAM_PREFIX + name] = field.to_text(value)
+            source = "the plan's default" if default.kind is pt.DefaultKind.LITERAL else "unchecked (false)"
+            notes.append(f"{name} was not in the JSON: the form shows {source}, {json.dumps(value)}, which is sent.")
         if problems:
             for problem in problems:
                 self.add_error("params_json", problem)
             return None
-        return state, secrets
+        return state, secrets, notes
+
+
+def _can_be_empty(field: forms.Field) -> bool:
+    """Whether the field can show "nothing" (a checkbox cannot; nor a select without an empty choice)."""
+    if isinstance(field.widget, forms.CheckboxInput):
+        return False
+    if isinstance(field.widget, forms.Select):
+        return any(value == "" for value, _ in field.widget.choices)
+    return True
 
 
 def _as_json(value: Any) -> str:
@@ -392,6 +422,14 @@ def hide_secrets(text: str, names: list[str]) -> tuple[str, dict[str, Any], list
         shown, count = pattern.subn(r"\1null", shown)
         if count:
             hidden.append(name)
+        # Whatever else still names it (single quotes, YAML style, a misspelt key) may hold its value:
+        # such lines are not shown again either.
+        lines = shown.split("\n")
+        kept = [line for line in lines if name not in line or f'"{name}": null' in line]
+        if len(kept) != len(lines):
+            shown = "\n".join(kept)
+            if name not in hidden:
+                hidden.append(name)
     return shown, found, hidden
 
 
@@ -401,7 +439,7 @@ def carry_over(state: Mapping[str, str], plan: Plan, kept: Mapping[str, str]) ->
     notes = []
     for key, value in state.items():
         name = key.removeprefix(PARAM_PREFIX)
-        if key.startswith(PARAM_PREFIX) and name not in plan.parameters and str(value).strip() not in ("", "false"):
+        if key.startswith(PARAM_PREFIX) and name not in plan.parameters and str(value).strip():
             notes.append(f"{name} is not a parameter of {plan.name} here; its value was not carried over.")
     for name in kept:
         if name not in plan.parameters:

@@ -24,7 +24,8 @@ from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.errors import PEError, UnknownPlan
 from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans import catalogue, sealing
-from orchestrator_web.plans.forms import PARAM_PREFIX, Launch, LaunchForm, carry_over, initial_from_job
+from orchestrator_web.plans.fields import form_field
+from orchestrator_web.plans.forms import PARAM_PREFIX, Launch, LaunchForm, carry_over, hide_secrets, initial_from_job
 from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import deny
@@ -184,14 +185,29 @@ def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
 
     kept = page.kept_secrets()
     forget = request.POST.getlist("forget")
+    shown = str(request.POST.get("shown_environment") or environment)
+    notes = []
+    if action != "environment" and shown != environment:
+        # Another environment was picked (without JavaScript, or just before Enter) while the
+        # fields are still the other one's: show this environment's form, never review it as is.
+        action = "environment"
+        notes.append(f"You chose {environment}: its version of {plan_name} is shown. Check the fields, then Review.")
     if action == "environment":
         state = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "action", "secrets")}
         secrets = {k: v for k, v in kept.items() if k not in forget}
-        for name, parameter in parameters.items():  # a secret typed just now goes into the seal
-            typed = state.pop(PARAM_PREFIX + name, "") if parameter.secret else ""
-            if typed:
-                secrets[name] = typed
-        ctx["notes"] = carry_over(state, plan, secrets)
+        # Secrets of both versions of the plan: a name that is secret in the one left behind
+        # must not turn into plain text in this one.
+        names = {name for name, p in parameters.items() if p.secret} | _secret_names(plan_name, shown, allowed)
+        if state.get("mode") == "json":
+            state["params_json"], found, hidden = hide_secrets(str(state.get("params_json", "")), sorted(names))
+            secrets |= {name: _secret_text(parameters.get(name), value) for name, value in found.items()}
+            notes += [f"The value given for {name} is not shown again (sensitive): type it again." for name in hidden]
+        else:
+            for name in names:  # a secret typed just now goes into the seal
+                typed = str(state.pop(PARAM_PREFIX + name, "") or "")
+                if typed:
+                    secrets[name] = typed
+        ctx["notes"] = notes + carry_over(state, plan, secrets)
         return from_state(state, {k: v for k, v in secrets.items() if k in parameters})
 
     form = LaunchForm(plan, parameters, allowed, request.POST, kept=kept, forget=forget)
@@ -199,10 +215,29 @@ def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
         switched = form.to_json_state() if action == "to_json" else form.to_form_state()
         if switched is None:
             return page.render_form(ctx, form, form.secret_texts())
-        return from_state(*switched)
+        state, secrets, ctx["notes"] = switched
+        return from_state(state, secrets)
     if not form.is_valid():
         return page.render_form(ctx, form, form.secret_texts())
     return _review(page, ctx, form)
+
+
+def _secret_names(plan_name: str, environment: str, allowed: list[str]) -> set[str]:
+    """The secret parameters of the plan in another environment (the one a form came from)."""
+    if environment not in allowed:
+        return set()
+    try:
+        parameters = catalogue.plan_parameters(catalogue.plan_detail(plan_name, environment))
+    except PEError:
+        return set()
+    return {name for name, p in parameters.items() if p.secret}
+
+
+def _secret_text(parameter: pt.PlanParameter | None, value: Any) -> str:
+    """A secret value from JSON as its password box would hold it."""
+    if parameter is None:
+        return json.dumps(value)
+    return str(form_field(parameter).to_text(value))  # type: ignore[attr-defined]
 
 
 def _job_to_repeat(request: SignedInRequest, plan_name: str) -> Job:

@@ -61,8 +61,10 @@ document.addEventListener("submit", (event) => {
     else save(form);
     // The environment rides in the form's address, so the login page brings the person back to it.
     form.addEventListener("submit", () => {
+      // getAttribute: a button named "action" hides the form's own `action` property.
       const env = form.querySelector("[name=environment]")?.value;
-      if (env) form.action = `${form.action.split("?")[0]}?environment=${encodeURIComponent(env)}`;
+      const target = (form.getAttribute("action") || "").split("?")[0];
+      if (env && target) form.setAttribute("action", `${target}?environment=${encodeURIComponent(env)}`);
       save(form);
     });
   }
@@ -77,6 +79,13 @@ document.addEventListener("submit", (event) => {
   document.addEventListener("change", (event) => {
     const form = event.target.closest?.("form.launch[data-draft]");
     if (form) save(form);
+  });
+  // Logging out forgets every draft: the next person on this browser must not get them back.
+  document.addEventListener("submit", (event) => {
+    if (!(event.target instanceof HTMLFormElement) || !event.target.classList.contains("logout")) return;
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("orchestrator_web:draft:")) localStorage.removeItem(key);
+    }
   });
   // A launch that reached its review needs no draft any more.
   document.addEventListener("DOMContentLoaded", () => {

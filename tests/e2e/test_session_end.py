@@ -52,3 +52,35 @@ def test_a_polling_page_goes_to_the_login_page_when_the_session_ends(
     page.context.clear_cookies(name="sessionid")
     expect(page).to_have_url(re.compile(rf"/accounts/login/\?next=%2Fjobs%2F{job.pk}%2F"), timeout=10_000)
     expect(page.get_by_label("Username")).to_be_visible()
+
+
+def test_the_form_comes_back_in_the_environment_it_was_filled_in(
+    page: Page, site: str, log_in, alice, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    log_in("alice", "alice-password")
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
+    page.goto(f"{site}/plans/webapp::rolling_restart/")
+    page.get_by_label("Environment").select_option("development")
+    expect(page.get_by_label("dry_run")).to_be_visible()  # development's version of the plan
+    page.get_by_label("targets").fill("dev01.example.net")
+    page.context.clear_cookies(name="sessionid")
+    page.get_by_role("button", name="Review").click()
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("alice-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Your session had ended: what you typed here is back.")).to_be_visible()
+    expect(page.get_by_label("Environment")).to_have_value("development")
+    expect(page.get_by_label("targets")).to_have_value("dev01.example.net")
+
+
+def test_logging_out_forgets_what_was_typed(page: Page, site: str, log_in, alice) -> None:  # type: ignore[no-untyped-def]
+    log_in("alice", "alice-password")
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
+    page.goto(f"{site}/plans/webapp::rolling_restart/")
+    page.get_by_label("targets").fill("web01.example.net")
+    drafts = "Object.keys(localStorage).filter((k) => k.startsWith('orchestrator_web:draft:')).length"
+    assert page.evaluate(drafts) == 1
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    assert page.evaluate(drafts) == 0

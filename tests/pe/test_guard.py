@@ -65,7 +65,7 @@ def test_it_opens_after_consecutive_timeouts_and_fails_fast_until_the_cool_off_e
         with pytest.raises(OutcomeUnknown), g.call():
             raise OutcomeUnknown("no answer within 5 s")
     assert g.is_open()
-    refused = pytest.raises(CircuitOpen, match="did not answer the last 3 requests in time; trying again in 15 s")
+    refused = pytest.raises(CircuitOpen, match="in time for the last 3 requests; it is asked again in 15 s")
     with refused, g.call():
         raise AssertionError("must not be called")
     clock.now += 16

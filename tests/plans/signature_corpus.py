@@ -1603,9 +1603,9 @@ CASES: tuple[Case, ...] = (
             "doubled": {"type": "String", "default_value": '"plain text"'},
             "interpolated": {"type": "String", "default_value": "\"${facts['networking']['fqdn']}\""},
         },
-        typed={"param__name": "  web  ", "param__code": "abc"},
+        typed={"param__name": "  web  ", "param__code": "abc"},  # a String is sent as typed, spaces and all
         sends={
-            "name": "web",
+            "name": "  web  ",
             "code": "abc",
             "windows_dir": "C:\\ProgramData\\PuppetLabs",
             "legacy_dir": "C:\\Temp",

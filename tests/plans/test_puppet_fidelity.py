@@ -472,3 +472,134 @@ def test_a_default_that_does_not_fit_its_type_needs_a_value(launch_of: Callable[
     reviewed = plan.review()
     assert reviewed.error("param__platform") == reviewed.error("param__password") == "This parameter is required."
     assert plan.sends(param__platform="el9", param__password="S3cret") == {"platform": "el9", "password": "S3cret"}
+
+
+# -- found by trying it as a new user ----------------------------------------------------------------
+
+
+def test_back_to_the_form_shows_the_default_a_checkbox_or_select_cannot_leave_out(
+    launch_of: Callable[..., Launcher],
+) -> None:
+    plan = launch_of(
+        {
+            "targets": {"type": "TargetSpec"},
+            "drain": {"type": "Boolean", "default_value": "true"},
+            "ensure": {"type": "Enum['running', 'stopped']", "default_value": "'running'"},
+        }
+    )
+    page = plan.post("to_form", mode="json", params_json='{"targets": "web01"}')
+    assert (page.value("param__drain"), page.value("param__ensure")) == ("checked", "running")
+    assert "drain was not in the JSON: the form shows the plan's default, true, which is sent." in page.plain()
+    assert plan.run(plan.post("review", **_fields(page))) == {"targets": "web01", "drain": True, "ensure": "running"}
+
+
+def _fields(page: Html) -> dict[str, str]:
+    data = {}
+    for tag in page.soup.select("form.launch [name]"):
+        name = str(tag["name"])
+        if tag.name == "button" or name == "csrfmiddlewaretoken":
+            continue
+        if tag.get("type") == "checkbox":
+            if tag.has_attr("checked"):
+                data[name] = "true"
+        elif tag.get("type") == "hidden":
+            data.setdefault(name, str(tag.get("value", "")))
+        else:
+            data[name] = page.value(name)
+    return data
+
+
+def test_reviewing_after_choosing_another_environment_shows_that_environments_form_first(
+    launch_of: Callable[..., Launcher], settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    plan = launch_of(
+        {"dry_run": {"type": "Boolean", "default_value": "true"}}, environments=("production", "development")
+    )
+    page = plan.post("review", environment="development")  # picked, not loaded, then Enter
+    assert page.soup.find("input", attrs={"name": "submission"}) is None  # not reviewed as it was
+    assert "You chose development: its version of mymod::plan is shown." in page.plain()
+    assert page.value("param__dry_run") == "checked"
+    assert plan.stand_in.sim.requests_to("/command/plan_run") == []
+
+
+def test_a_secret_in_json_stays_sealed_when_the_other_environment_lacks_the_parameter(
+    pe_with: Callable[..., StandIn], as_admin: Client, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    stand_in = pe_with(
+        {PLAN: {"parameters": {"targets": {"type": "TargetSpec"}, "api_key": {"type": "Sensitive[String]"}}}}
+    )
+    stand_in.sim.catalogue["development"] = {}
+    from orchestrator_web.simulator.state import load_catalogue
+
+    stand_in.sim.catalogue.update(
+        load_catalogue(
+            {"environments": {"development": {"plans": {PLAN: {"parameters": {"targets": {"type": "TargetSpec"}}}}}}}
+        )
+    )
+    plan = Launcher(as_admin, stand_in, PLAN)
+    page = plan.post(
+        "environment",
+        environment="development",
+        mode="json",
+        params_json='{"targets": ["a"], "api_key": "Sx-JSONENV-1"}',
+    )
+    assert "Sx-JSONENV-1" not in page.text
+    assert "api_key is not a parameter of mymod::plan here; its sensitive value was let go." in page.plain()
+
+
+def test_a_secret_left_empty_is_sent_as_null_and_not_masked(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"token": {"type": "Optional[Sensitive[String[1]]]"}})
+    reviewed = plan.review()
+    assert "null (not set)" in reviewed.plain() and "********" not in reviewed.plain()
+    assert plan.run(reviewed) == {"token": None}
+    assert Job.objects.get().sensitive_params == []
+
+
+def test_a_missing_plan_stays_missing_while_the_failure_is_remembered(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({})
+    for _ in range(2):
+        response = plan.client.get("/plans/no::such_plan/")
+        assert response.status_code == 404
+        assert "There is no plan no::such_plan in the production environment." in Html(response).plain()
+
+
+@pytest.mark.parametrize(
+    "typed", ["{'api_key': 'S3cr3t-q'}", "api_key: S3cr3t-q", '{"api_keyy": "S3cr3t-q"}', '{"api_key": S3cr3t-q}']
+)
+def test_a_secret_in_json_that_cannot_be_read_is_never_shown_again(
+    launch_of: Callable[..., Launcher], typed: str
+) -> None:
+    plan = launch_of({"api_key": {"type": "Sensitive[String]"}})
+    page = plan.post("review", mode="json", params_json=typed)
+    assert "S3cr3t-q" not in page.text
+    assert page.error("params_json")
+
+
+def test_a_line_break_a_one_line_field_cannot_hold_keeps_the_json(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"node_name": {"type": "String"}})
+    page = plan.post("to_form", mode="json", params_json='{"node_name": "n\\nx"}')
+    assert "cannot be shown in its field without changing it" in page.error("params_json")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [('{"a": 1, "a": 2}', 'The key "a" appears twice'), ("1e-400", "too small")]
+)
+def test_json_that_would_change_on_the_way_is_refused(
+    launch_of: Callable[..., Launcher], text: str, message: str
+) -> None:
+    plan = launch_of({"extra": {"type": "Any"}})
+    assert message in plan.review(param__extra=text).error("param__extra")
+
+
+def test_a_string_is_sent_with_its_spaces(launch_of: Callable[..., Launcher]) -> None:
+    plan = launch_of({"notify": {"type": "String"}})
+    assert plan.sends(param__notify="  #ops  ") == {"notify": "  #ops  "}
+
+
+def test_a_nested_sensitive_that_takes_plain_text_warns_that_pe_keeps_it_plain(
+    launch_of: Callable[..., Launcher],
+) -> None:
+    plan = launch_of({"either": {"type": "Variant[String, Sensitive[String]]"}})
+    assert "PE keeps it in plain text in its job record" in plan.form().help("param__either")

@@ -46,13 +46,26 @@ def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
         raise JSONProblem(f"{text} is too large for a number PE can carry.")
+    if value == 0 and re.search(r"[1-9]", text.lower().split("e")[0]):
+        raise JSONProblem(f"{text} is too small for a number PE can carry: it would become 0.")
+    return value
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise JSONProblem(f"The key {json.dumps(twice)} appears twice; only one of them would be kept.")
     return value
 
 
 def read_json(text: str) -> Any:
     """Parse JSON text into a value a plan can receive; raises JSONProblem."""
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+        value = json.loads(
+            text, parse_constant=_no_constant, parse_int=_int, parse_float=_float, object_pairs_hook=_object
+        )
     except json.JSONDecodeError as exc:
         raise JSONProblem(f"This is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
     except RecursionError:
