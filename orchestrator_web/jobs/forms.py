@@ -4,8 +4,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -36,11 +35,13 @@ class JobFilterForm(forms.Form):
     submitted_to = forms.DateField(required=False, label="Submitted to", widget=DayInput)
     q = forms.CharField(required=False, max_length=200, label="Search description and values", widget=forms.SearchInput)
 
-    def __init__(self, user: AbstractBaseUser, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         # Not a ModelChoiceField: it would query again (twice) to render its options.
-        self.fields["team"].choices = [("", "Any team"), *access.team_choices(user)]
+        team = self.fields["team"]
+        assert isinstance(team, forms.ChoiceField)
+        team.choices = [("", "Any team"), *access.team_choices(user)]
         self.fields["team"].error_messages["invalid_choice"] = "That team does not exist or is not yours."
         self.fields["state"].error_messages["invalid_choice"] = "“%(value)s” is not a job state."
         self.fields["scope"].error_messages["invalid_choice"] = "“%(value)s” is not a choice here."
@@ -58,7 +59,7 @@ class JobFilterForm(forms.Form):
         return environment
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("submitted_from"), data.get("submitted_to")
         if start and end and start > end:
             self.add_error("submitted_to", "The end date is before the start date.")
@@ -67,7 +68,6 @@ class JobFilterForm(forms.Form):
     def filter(self, jobs: QuerySet[Job]) -> QuerySet[Job]:
         """Apply the filters that are valid (call after is_valid())."""
         data = getattr(self, "cleaned_data", {})
-        User = get_user_model()
         if data.get("scope") == "mine":
             jobs = jobs.filter(requested_by=self.user)
         elif data.get("scope") == "team":
