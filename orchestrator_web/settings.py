@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "orchestrator_web.jobs",
     "orchestrator_web.audit",
     "orchestrator_web.accounts",
+    "orchestrator_web.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our own static files
     "axes",
 ]
 
@@ -268,3 +272,43 @@ JOB_POLL_SECONDS = env.integer("JOB_POLL_SECONDS", 3, minimum=1)
 JOB_REFRESH_SECONDS = env.integer("JOB_REFRESH_SECONDS", 2, minimum=0)
 # Jobs per page in the history.
 JOBS_PER_PAGE = env.integer("JOBS_PER_PAGE", 50, minimum=5)
+
+# -- the JSON API (/api/v1/) -------------------------------------------------------------
+# Launches (POST /api/v1/jobs) per API token per minute (per person for a session).
+API_RATE_LIMIT = env.integer("API_RATE_LIMIT", 60, minimum=1)
+# Larger request bodies are refused with 413 before they are read.
+API_MAX_BODY_BYTES = env.integer("API_MAX_BODY_BYTES", 512 * 1024, minimum=1024)
+REST_FRAMEWORK = {
+    # A token first; a browser session otherwise, which must then send its CSRF token.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "orchestrator_web.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["orchestrator_web.api.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "orchestrator_web.api.errors.handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "orchestrator_web API",
+    "DESCRIPTION": (
+        "Launch, watch and stop Puppet Enterprise plans as yourself, with the same permission checks, "
+        "type checks, history and audit trail as the pages. Send a personal API token as "
+        '`Authorization: Bearer <token>`. Every error is `{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"JobState": "orchestrator_web.jobs.models.State"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "orchestrator_web.api.schema.close_request_bodies",
+    ],
+}

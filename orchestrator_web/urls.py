@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/", include("orchestrator_web.plans.urls")),
     path("jobs/", include("orchestrator_web.jobs.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include("orchestrator_web.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", include("orchestrator_web.accounts.urls")),

@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 
+from orchestrator_web.accounts.api_tokens import MAX_DAYS
+
 LIFETIMES = [("1h", "1 hour"), ("8h", "8 hours"), ("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days")]
 
 
@@ -47,6 +49,26 @@ class LoginForTokenForm(forms.Form):
                 "If your PE login differs from your login here, an administrator can set it for you."
             )
         return login
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        help_text="What it is for, like “deploy pipeline”: it names the token in lists and the audit trail.",
+    )
+    expires_days = forms.IntegerField(
+        label="Expires after (days)",
+        required=False,
+        min_value=1,
+        max_value=MAX_DAYS,
+        help_text="Empty: it lasts until you revoke it.",
+    )
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name
 
 
 class TimeZoneForm(forms.Form):

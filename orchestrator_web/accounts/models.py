@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 
 from orchestrator_web.crypto import multi_fernet
 
@@ -80,3 +83,51 @@ class Preferences(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"
+
+
+class ApiToken(models.Model):
+    """A person's token for the JSON API (/api/v1/). Only a SHA-256 digest of it is kept: the
+    token is shown once, when made. It acts with its owner's permissions as they are at each
+    request, and stops working when it expires, is revoked, or its owner is deactivated."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for: the pipeline or script that uses it.")
+    # The token is 256 random bits, so a plain digest cannot be reversed or guessed; a slow hash
+    # would cost every API request its time for nothing.
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, shown in lists so a person can tell their tokens apart.
+    prefix = models.CharField(max_length=16, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"API token {self.name!r} of {self.user}"
+
+    def state(self, now: datetime | None = None) -> str:
+        """ "active", "expired" or "revoked"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return "active"
+
+
+class ApiTokenAddress(models.Model):
+    """An address a token was used from: a use from one not seen before is audited."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="addresses")
+    address = models.GenericIPAddressField()
+    first_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "address"], name="one_row_per_token_address")]
+
+    def __str__(self) -> str:
+        return f"{self.token} from {self.address}"

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
-from orchestrator_web.accounts.forms import LoginForTokenForm, PasteTokenForm, TimeZoneForm
-from orchestrator_web.accounts.models import PersonalToken, Preferences, pe_login_of
+from orchestrator_web.accounts import api_tokens
+from orchestrator_web.accounts.forms import ApiTokenForm, LoginForTokenForm, PasteTokenForm, TimeZoneForm
+from orchestrator_web.accounts.models import ApiToken, PersonalToken, Preferences, pe_login_of
 from orchestrator_web.accounts.zones import SESSION_KEY
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
@@ -61,7 +63,13 @@ def _check(stored: PersonalToken, token: str, expected: str) -> TokenCheck:
 
 
 def _page(
-    request: SignedInRequest, paste: PasteTokenForm | None = None, login: LoginForTokenForm | None = None
+    request: SignedInRequest,
+    paste: PasteTokenForm | None = None,
+    login: LoginForTokenForm | None = None,
+    *,
+    api_form: ApiTokenForm | None = None,
+    new_api_token: tuple[ApiToken, str] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     stored = PersonalToken.objects.filter(user=request.user).first()
     expected = pe_login_of(request.user)
@@ -78,7 +86,11 @@ def _page(
             "paste_form": paste or PasteTokenForm(),
             "login_form": login or LoginForTokenForm(pe_login=expected),
             "zone_form": TimeZoneForm(initial={"time_zone": request.session.get(SESSION_KEY, "")}),
+            "api_tokens": ApiToken.objects.filter(user=request.user),
+            "api_form": api_form or ApiTokenForm(),
+            "new_api_token": new_api_token,
         },
+        status=status,
     )
 
 
@@ -186,6 +198,31 @@ def token_remove(request: SignedInRequest) -> HttpResponse:
     if deleted:
         record(Action.TOKEN_REMOVED, request.user.get_username(), request=request)
         messages.success(request, "Your PE token is removed. Your launches use the service account again.")
+    return redirect("profile")
+
+
+# The new token is in this page only: it must not stay in a cache or on the error page.
+@never_cache
+@sensitive_variables("token")
+@login_required
+@require_POST
+def api_token_create(request: SignedInRequest) -> HttpResponse:
+    """Make an API token and show it, once: only its digest is kept."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, api_form=form, status=400)
+    row, token = api_tokens.create(
+        request.user, form.cleaned_data["name"], form.cleaned_data["expires_days"], request=request
+    )
+    return _page(request, new_api_token=(row, token))
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
+    row = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id, user=request.user)
+    if api_tokens.revoke(row, request=request):
+        messages.success(request, f"The API token “{row.name}” is revoked: it no longer works.")
     return redirect("profile")
 
 

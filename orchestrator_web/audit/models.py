@@ -25,6 +25,9 @@ class Action(models.TextChoices):
     ALIAS_CHANGED = "alias_changed", "Type alias added or changed"
     ALIAS_DELETED = "alias_deleted", "Type alias deleted"
     LAUNCH_REQUESTED = "launch_requested", "Launch requested"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_ADDRESS = "api_token_address", "API token used from a new address"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 class AppendOnly(models.QuerySet["AuditEntry"]):
