@@ -35,10 +35,21 @@ class StrictIntegerField(serializers.IntegerField):
         return int(data)
 
 
+class AnyValue(serializers.JSONField):
+    """Any JSON value, null included (documented as {}: allow_null would make it oneOf any or
+    null, which a null then matches twice)."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:
+            return True, None
+        result: tuple[bool, Any] = super().validate_empty_values(data)
+        return result
+
+
 class ObjectField(serializers.DictField):
     """A JSON object of any values."""
 
-    child = serializers.JSONField()
+    child = AnyValue()
 
 
 @extend_schema_field({"type": "string", "pattern": PLAN_NAME.pattern, "maxLength": 200})

@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from orchestrator_web.accounts.models import ApiToken
-from orchestrator_web.api import schema
+from orchestrator_web.api import history, schema
 from orchestrator_web.api.errors import Conflict, PEFailed, PEUnavailable
 from orchestrator_web.api.serializers import (
     EventListSerializer,
@@ -43,7 +43,7 @@ from orchestrator_web.api.serializers import (
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.connection import guard
-from orchestrator_web.jobs import selectors, services
+from orchestrator_web.jobs import services
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.jobs.models import Job, JobEvent
 from orchestrator_web.jobs.summary import sentence
@@ -422,15 +422,15 @@ def _job_list(request: Request) -> Response:
     if not CURSOR.fullmatch(limit_text) or not 1 <= int(limit_text) <= MAX_PAGE:
         raise _invalid("limit", f"A whole number from 1 to {MAX_PAGE} is expected.")
     jobs: QuerySet[Job] = form.filter(access.visible_jobs(user))
-    page = selectors.history_page(jobs, JOB_FIELDS, before, after, int(limit_text))
+    page = history.page(form, jobs, JOB_FIELDS, before, after, int(limit_text))
     if page.note:  # not one of the jobs this filter lists (any more): starting again would loop
         raise _invalid("before" if before else "after", "That job is not in this list; start again without it.")
     query = {k: v for k, v in request.query_params.items() if k not in ("before", "after")}
     path = reverse("api:jobs")
     data = {
-        "results": page.jobs,
-        "next": _absolute(request, path, **query, before=page.older) if page.older else None,
-        "previous": _absolute(request, path, **query, after=page.newer) if page.newer else None,
+        "results": page.rows,
+        "next": _absolute(request, path, **query, before=page.forward) if page.forward else None,
+        "previous": _absolute(request, path, **query, after=page.back) if page.back else None,
     }
     return Response(JobListSerializer(data, context={"request": request}).data)
 
