@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -376,6 +382,20 @@ def _launch(request: Request) -> Response:
     ),
     tags=["jobs"],
     request=LaunchSerializer,
+    examples=[
+        OpenApiExample(
+            "A rolling restart",
+            request_only=True,
+            value={
+                "plan": "webapp::rolling_restart",
+                "environment": "production",
+                "params": {"targets": ["web01.example.net", "web02.example.net"], "batch_size": 1, "api_key": "…"},
+                "description": "Restart app tier (CHG-2041)",
+                "timeout": 1800,
+                "userdata": {"ticket": "CHG-2041"},
+            },
+        )
+    ],
     parameters=[
         OpenApiParameter(
             "validate_only", OpenApiTypes.BOOL, description="Check the launch and show its plan_run body; send nothing."
