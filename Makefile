@@ -46,7 +46,11 @@ browser:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-test: install browser
+# axe-core (from the npm registry) checks every page's accessibility in the browser tests.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+test: install browser node_modules/.package-lock.json
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (not part of make test): BENCH_ARGS=--quick for a short run.
@@ -71,4 +75,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .demo staticfiles
+	rm -rf $(VENV) .demo staticfiles node_modules
