@@ -13,7 +13,7 @@ BASE_PYTHON := $(shell for c in python3.13 python3.12 python3 python; do \
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser demo test lint format lock clean bench
+.PHONY: install browser demo test lint format lock clean bench screenshots
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: install browser node_modules/.package-lock.json
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's pictures, from the real app in a real browser (static/img/screenshots/).
+screenshots: install browser
+	CHROMIUM=$(CHROMIUM) PYTHONPATH=$(CURDIR) $(PY) -m tests.screenshots
 
 # Benchmarks (not part of make test): BENCH_ARGS=--quick for a short run.
 bench: install
