@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
+from orchestrator_web.api import views
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.simulator import StandIn
 
@@ -61,12 +62,19 @@ def test_a_key_that_is_not_printable_ascii_is_400(api_for: Any, alice: User, sta
 
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_with_one_key_make_one_job_and_one_plan_run(
-    api_for: Any, alice: User, stand_in: StandIn
+    api_for: Any, alice: User, stand_in: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api = api_for(alice)
     api.get("plans/facts::info")  # metadata cached: both requests race to the job row
-    start = threading.Barrier(2)
+    start, checked = threading.Barrier(2), threading.Barrier(2)
     answers: list[Any] = []
+    submit = views.submit
+
+    def submit_together(*args: Any, **kwargs: Any) -> Any:
+        checked.wait(timeout=10)  # both found no job for the key: they race to write one
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(views, "submit", submit_together)
 
     def launch() -> None:
         try:
