@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 import time
 import uuid
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.debug import sensitive_variables
 from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -62,6 +64,8 @@ from orchestrator_web.plans.forms import LaunchForm
 from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.models import PLAN_NAME
+
+log = logging.getLogger(__name__)
 
 CURSOR = re.compile(r"[0-9]{1,18}")  # ASCII digits only
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -248,14 +252,20 @@ def plan_detail(request: Request, plan_name: str) -> Response:
 def _throttle(request: Request) -> None:
     """API_RATE_LIMIT launches per minute per token (per person for a session)."""
     who = f"token:{request.auth.pk}" if isinstance(request.auth, ApiToken) else f"user:{_user(request).pk}"
-    usage = get_usage(
-        _django(request),
-        group="api-launches",
-        key=lambda group, req: who,
-        rate=f"{settings.API_RATE_LIMIT}/m",
-        increment=True,
-    )
-    if usage is not None and usage["should_limit"]:
+    try:
+        usage = get_usage(
+            _django(request),
+            group="api-launches",
+            key=lambda group, req: who,
+            rate=f"{settings.API_RATE_LIMIT}/m",
+            increment=True,
+        )
+    except Exception:
+        log.warning("API rate limit unavailable: the cache cannot be reached", exc_info=True)
+        return
+    # django-ratelimit says "limit" with time_left -1 when the cache failed: a cache that is
+    # down must not stop every launch (as for the login throttle).
+    if usage is not None and usage["should_limit"] and usage["time_left"] >= 0:
         wait = max(1, usage["time_left"])
         raise exceptions.Throttled(wait, f"At most {settings.API_RATE_LIMIT} launches a minute; try again in {wait} s.")
 
@@ -324,6 +334,8 @@ JOB_OR_PLAN_RUN = PolymorphicProxySerializer(
 )
 
 
+# The launch holds secrets (params): never on an error report.
+@sensitive_variables("launch_data", "form", "launch", "given")
 def _launch(request: Request) -> Response:
     user = _user(request)
     _throttle(request)

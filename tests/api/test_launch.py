@@ -334,3 +334,20 @@ def test_a_session_needs_its_csrf_token_but_a_token_does_not(alice: User, api: A
     answer = with_token.post("/api/v1/jobs", RESTART, content_type="application/json", headers=api.headers())
     assert answer.status_code == 201
     assert len(plan_runs(stand_in)) == 2
+
+
+@pytest.mark.parametrize("failure", [ValueError, ConnectionError])
+def test_a_cache_that_is_down_does_not_stop_launches(
+    api: Any, settings: Any, stand_in: StandIn, monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
+) -> None:
+    from django.core.cache import cache
+
+    settings.API_RATE_LIMIT = 1
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise failure("the cache is down")
+
+    # django-ratelimit reads a ValueError as "no count" and says "limit"; anything else raises.
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(cache, "incr", down)
+    assert [api.post("jobs", RESTART).status_code for _ in range(2)] == [201, 201]
