@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from orchestrator_web.jobs import selectors
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.rbac import access
-from orchestrator_web.rbac.models import ENVIRONMENT_NAME, PLAN_NAME
+from orchestrator_web.rbac.models import ENVIRONMENT_NAME
 
 
 class DayInput(forms.DateInput):
@@ -19,21 +20,40 @@ class DayInput(forms.DateInput):
 
 
 SCOPES = [("", "All I can see"), ("mine", "Mine"), ("team", "My teams")]
+# Any part of a plan name, in any case.
+PLAN_PART = re.compile(r"^[A-Za-z0-9_:]+$")
+PART = "part of a name"
 
 
 class JobFilterForm(forms.Form):
-    """The history's filters, read from the query string. Invalid ones are reported and
-    left out; the valid ones still apply."""
+    """The history's filters and order, read from the query string. Invalid ones are reported and
+    left out; the valid ones still apply. Plan, requester and environment match any part of a
+    name, in any case ("patching" finds patching::run)."""
 
-    scope = forms.ChoiceField(choices=SCOPES, required=False, label="Show")
-    plan = forms.CharField(required=False, max_length=200)
+    # The common ones, always in view; FOLDED ones sit under "More filters".
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "description, values, ticket…"}),
+    )
+    plan = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={"placeholder": PART}))
     state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
-    requested_by = forms.CharField(required=False, max_length=150, label="Requested by")
+    sort = forms.ChoiceField(
+        choices=[(key, sort.label) for key, sort in selectors.SORTS.items()], required=False, label="Order"
+    )
+    scope = forms.ChoiceField(choices=SCOPES, required=False, label="Show")
+    requested_by = forms.CharField(
+        required=False, max_length=150, label="Requested by", widget=forms.TextInput(attrs={"placeholder": PART})
+    )
     team = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    environment = forms.CharField(required=False, max_length=100)
+    environment = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": PART}))
     submitted_from = forms.DateField(required=False, label="Submitted from", widget=DayInput)
     submitted_to = forms.DateField(required=False, label="Submitted to", widget=DayInput)
-    q = forms.CharField(required=False, max_length=200, label="Search description and values", widget=forms.SearchInput)
+
+    FOLDED = ("scope", "requested_by", "team", "environment", "submitted_from", "submitted_to")
+    # Fields that suggest names (a <datalist>), and the column each matches a part of.
+    NAMES = {"plan": "plan_name", "requested_by": "requested_by_username", "environment": "environment"}
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,10 +65,11 @@ class JobFilterForm(forms.Form):
         self.fields["team"].error_messages["invalid_choice"] = "That team does not exist or is not yours."
         self.fields["state"].error_messages["invalid_choice"] = "“%(value)s” is not a job state."
         self.fields["scope"].error_messages["invalid_choice"] = "“%(value)s” is not a choice here."
+        self.fields["sort"].error_messages["invalid_choice"] = "“%(value)s” is not an order here."
 
     def clean_plan(self) -> str:
         plan = self.cleaned_data["plan"].strip()
-        if plan and not PLAN_NAME.match(plan):
+        if plan and not PLAN_PART.match(plan):
             raise forms.ValidationError(f"“{plan}” is not a plan name.")
         return plan
 
@@ -57,6 +78,18 @@ class JobFilterForm(forms.Form):
         if environment and not ENVIRONMENT_NAME.match(environment):
             raise forms.ValidationError(f"“{environment}” is not an environment name.")
         return environment
+
+    def clean_requested_by(self) -> str:
+        return self.cleaned_data["requested_by"].strip()
+
+    @property
+    def order(self) -> selectors.Sort:
+        """The order asked for (the newest first unless a valid other one)."""
+        return selectors.SORTS.get(getattr(self, "cleaned_data", {}).get("sort") or "", selectors.SORTS[""])
+
+    def folded_in_use(self) -> int:
+        """How many of the folded filters are set or wrong: "More filters" opens when any is."""
+        return sum(1 for name in self.FOLDED if self[name].value() not in (None, "") or self.errors.get(name))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -74,14 +107,11 @@ class JobFilterForm(forms.Form):
             jobs = jobs.filter(requested_by__in=access.team_mates(self.user).values("pk"))
         if data.get("team"):
             jobs = jobs.filter(requested_by__in=User.objects.filter(groups=data["team"]).values("pk"))
-        for field, lookup in [
-            ("plan", "plan_name"),
-            ("state", "state"),
-            ("requested_by", "requested_by_username"),
-            ("environment", "environment"),
-        ]:
+        if data.get("state"):
+            jobs = jobs.filter(state=data["state"])
+        for field, column in self.NAMES.items():
             if data.get(field):
-                jobs = jobs.filter(**{lookup: data[field]})
+                jobs = selectors.with_name_containing(jobs, column, data[field])
         # Whole days in the site's time zone, as a range on created_at (an index range scan,
         # unlike a cast to a date).
         if data.get("submitted_from"):

@@ -1,64 +1,190 @@
-"""Reading the history: pages by position ("keyset"), so page 1000 costs what page 1 does."""
+"""Reading the history: its sort orders, names matched by a part of them, free text, and pages
+by position (paging.keyset_page), so page 1000 costs what page 1 does."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import DurationField, F, FloatField, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
-from orchestrator_web.jobs.models import Job
+from orchestrator_web.jobs.models import Job, State
+from orchestrator_web.paging import Order, keyset_page
 
-COUNT_CAP = 1000
 # SQLite's full-text index of search_text (jobs_job_search, migration 0006) holds trigrams: it
 # can narrow a search for three characters or more.
 TRIGRAM = 3
 
 
+@dataclass(frozen=True)
+class Sort:
+    """One order of the history, and what its pager's links say."""
+
+    label: str
+    key: str  # a column, or RUN_TIME
+    descending: bool
+    back: str  # the link to the page before
+    forward: str  # the link to the next page
+    finished_only: bool = False  # the key is a finish time: jobs still running have none
+
+
+RUN_TIME = "run_time"
+# Keys of ?sort=. Each has an index that ends in its key and id (migrations 0003 and 0008), so
+# a page is read straight off an index at any size.
+SORTS = {
+    "": Sort("Newest first", "created_at", True, "Newer", "Older"),
+    "oldest": Sort("Oldest first", "created_at", False, "Older", "Newer"),
+    "finished": Sort("Finished last first", "finished_at", True, "Finished later", "Finished earlier", True),
+    "duration": Sort("Longest first", RUN_TIME, True, "Longer", "Shorter", True),
+}
+
+
+class RunTime(Func):
+    """How long a finished job ran, written exactly as migration 0008's index job_run_time holds
+    it, so that ordering and ranges by it read that index: an interval on PostgreSQL, days as a
+    float (julianday) on SQLite, whose own datetime arithmetic is a Python function an index
+    cannot hold."""
+
+    def __init__(self, vendor: str) -> None:
+        output = FloatField() if vendor == "sqlite" else DurationField()
+        super().__init__(F("finished_at"), F("created_at"), output_field=output)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+
 @dataclass
 class HistoryPage:
     jobs: list[dict[str, Any]] = field(default_factory=list)  # rows of jobs.values(...)
-    count: int = 0  # how many jobs match, counted up to COUNT_CAP + 1
+    count: int = 0  # how many jobs match, counted up to paging.COUNT_CAP + 1
     newer: int | None = None  # ?after= for the page before this one
     older: int | None = None  # ?before= for the next one
     note: str = ""
 
 
 def history_page(
-    jobs: QuerySet[Job], fields: list[str], before: str | None, after: str | None, size: int
+    jobs: QuerySet[Job],
+    fields: list[str],
+    before: str | None,
+    after: str | None,
+    size: int,
+    sort: Sort = SORTS[""],
 ) -> HistoryPage:
-    """One page of `jobs` as dicts of `fields` (which name "id" and "created_at"), newest first,
-    starting after the job `before` (or ending before the job `after`), and how many jobs match.
-    A cursor that is not a job of `jobs` starts again from the newest.
-
-    Counting a large table is slow, so the count stops past COUNT_CAP. It rides in the first
-    query of the page (the cursor's, or the rows'), so a page costs the same queries whether
-    it finds jobs or not."""
-    rows = _with_count(jobs.values(*fields), jobs).order_by("-created_at", "-id")
-    cursor = before or after
-    if cursor is None:
-        found = list(rows[: size + 1])
-        # No rows on the first page means no match at all.
-        return HistoryPage(found[:size], found[0]["matches"] if found else 0, None, _last_if_more(found, size))
-    anchor = (
-        # `matches` is annotated in _with_count, past where the type checker's plugin can see.
-        rows.filter(pk=int(cursor)).values("created_at", "id", "matches").first()  # type: ignore[misc]
-        if cursor.isascii() and cursor.isdigit() and len(cursor) < 19
-        else None
+    """One page of `jobs` as dicts of `fields` (which name "id") in `sort`'s order (the newest
+    first unless told), starting after the job `before` (or ending before the job `after`), and
+    how many jobs match (see paging.keyset_page). An order by finish time or run time lists
+    finished jobs only. `newer` and `older` are the cursors of the pages before and after."""
+    if sort.finished_only:
+        jobs = jobs.filter(finished_at__isnull=False)
+    expression = RunTime(connections[jobs.db].vendor) if sort.key == RUN_TIME else None
+    page = keyset_page(
+        jobs,
+        fields,
+        Order(sort.key, sort.descending, expression),
+        before,
+        after,
+        size,
+        "That page link is out of date or not valid; here is the first page.",
     )
-    if anchor is None:
-        page = history_page(jobs, fields, None, None, size)
-        page.note = "That page link is out of date or not valid; here are the newest jobs."
-        return page
-    at, pk, count = anchor["created_at"], anchor["id"], anchor["matches"]
-    if before:
-        found = list(rows.filter(created_at__lte=at).exclude(Q(created_at=at) & Q(id__gte=pk))[: size + 1])
-        return HistoryPage(found[:size], count, found[0]["id"] if found else None, _last_if_more(found, size))
-    found = list(rows.filter(created_at__gte=at).exclude(Q(created_at=at) & Q(id__lte=pk)).reverse()[: size + 1])
-    shown = list(reversed(found[:size]))
-    return HistoryPage(shown, count, shown[0]["id"] if len(found) > size else None, shown[-1]["id"] if shown else None)
+    return HistoryPage(page.rows, page.count, page.back, page.forward, page.note)
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+# What a history row shows, read with values(): no JSON documents, no model instances.
+ROW_FIELDS = (
+    "id",
+    "pe_job_id",
+    "plan_name",
+    "environment",
+    "state",
+    "requested_by_username",
+    "stopped_by_username",
+    "description",
+    "created_at",
+    "finished_at",
+)
+# And the version the live poll compares.
+LIST_FIELDS = [*ROW_FIELDS, "updated_at"]
+STATE_LABELS = dict(State.choices)
+
+
+def state_label(state: str, stopped_by: str) -> str:
+    """What a job's state reads as, in the rows and the CSV: a stopped plan says who stopped it."""
+    if state == State.FAILURE and stopped_by:
+        return f"Stopped by {stopped_by}"
+    return STATE_LABELS.get(state, state)
+
+
+def version(job: dict[str, Any]) -> int:
+    """A row's version for the live poll: its updated_at (every write of services.py sets it)."""
+    return round(job["updated_at"].timestamp() * 1_000_000)
+
+
+# -- names matched by a part of them -------------------------------------------------------------
+
+NAME_COLUMNS = ("plan_name", "requested_by_username", "environment")
+NAMES_SECONDS = 60
+# A part found in none of the names read less than this ago is not worth reading them again for.
+NAMES_RETRY_SECONDS = 5
+# Beyond this many names, a list of them is no cheaper than comparing each job's name.
+MANY_NAMES = 200
+
+
+def with_name_containing(jobs: QuerySet[Job], column: str, part: str) -> QuerySet[Job]:
+    """The jobs whose `column` (a plan, requester or environment name) holds `part`, in any case.
+
+    Not a LIKE on the jobs, which reads every job when few match: the part is looked up among
+    the distinct names (a short list, cached), and the jobs are then filtered by those names,
+    which their indexes serve as they serve a whole name."""
+    names = names_containing(column, part, jobs.db)
+    if len(names) > MANY_NAMES:
+        return jobs.filter(**{f"{column}__icontains": part})
+    # No name holds it: an empty page, at the cost of any page.
+    return jobs.filter(**{f"{column}__in": names or [part]})
+
+
+def names_containing(column: str, part: str, using: str = "default") -> list[str]:
+    """The distinct values of `column` that hold `part`, in any case. The list of values is
+    cached for a minute; a part none of them holds reads it again (a name first used a moment
+    ago), at most every few seconds."""
+    assert column in NAME_COLUMNS, column
+    needle = part.lower()
+    key = f"history-names:{using}:{column}"
+    cached = cache.get(key)
+    if cached is None or (
+        time.time() - cached[0] > NAMES_RETRY_SECONDS and not any(needle in name.lower() for name in cached[1])
+    ):
+        cached = (time.time(), _distinct(column, using))
+        cache.set(key, cached, NAMES_SECONDS)
+    return [name for name in cached[1] if needle in name.lower()]
+
+
+def _distinct(column: str, using: str) -> list[str]:
+    """Every distinct value of `column`, read as a skip through its index (each history index on
+    a name starts with it): one index probe per value, whatever the number of jobs."""
+    sql = f"""
+        WITH RECURSIVE seen(name) AS (
+            SELECT MIN({column}) FROM jobs_job
+            UNION ALL
+            SELECT (SELECT MIN({column}) FROM jobs_job WHERE {column} > seen.name) FROM seen WHERE seen.name IS NOT NULL
+        )
+        SELECT name FROM seen WHERE name IS NOT NULL"""  # noqa: S608 - column is one of NAME_COLUMNS
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+# -- free text -----------------------------------------------------------------------------------
 
 
 def matching_text(jobs: QuerySet[Job], needle: str) -> QuerySet[Job]:
@@ -88,15 +214,3 @@ def _pieces(needle: str) -> list[str]:
         return [needle]
     starts = [*range(0, len(needle) - TRIGRAM, 2), len(needle) - TRIGRAM - 1]
     return list(dict.fromkeys(needle[start : start + TRIGRAM + 1] for start in starts))
-
-
-def _with_count(rows: QuerySet[Job, dict[str, Any]], jobs: QuerySet[Job]) -> QuerySet[Job, dict[str, Any]]:
-    """`rows` with a `matches` column: how many `jobs` there are, up to COUNT_CAP + 1, from a
-    subquery that the database runs once per statement, as it depends on no row."""
-    sql, params = jobs.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
-    return rows.annotate(matches=RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped", params))  # noqa: S608, S611 - SQL Django wrote, values as parameters
-
-
-def _last_if_more(rows: list[dict[str, Any]], size: int) -> int | None:
-    """The last shown job's id when there is a next page (one row more than a page was read)."""
-    return rows[size - 1]["id"] if len(rows) > size else None

@@ -36,8 +36,9 @@ def timeline_entry(state: str, at: datetime | None = None) -> dict[str, str]:
     return {"state": state, "at": (at or timezone.now()).isoformat()}
 
 
-def search_text(description: str, params: dict[str, Any]) -> str:
-    """What free-text search looks in: the description and the (non-sensitive) values."""
+def search_text(description: str, params: dict[str, Any], userdata: dict[str, Any] | None = None) -> str:
+    """What free-text search looks in: the description, the (non-sensitive) parameter values and
+    the values of the userdata the person added (a ticket number), never the keys."""
     values: list[str] = []
 
     def walk(value: Any) -> None:
@@ -51,6 +52,7 @@ def search_text(description: str, params: dict[str, Any]) -> str:
             values.append(str(value))
 
     walk(params)
+    walk(userdata or {})
     return "\n".join([description, *values]).lower()
 
 

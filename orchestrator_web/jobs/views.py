@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +16,14 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from orchestrator_web import paging
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.csv_export import streaming_csv
 from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs import selectors, services, summary
 from orchestrator_web.jobs.forms import JobFilterForm
+from orchestrator_web.jobs.selectors import LIST_FIELDS, state_label, version
 from orchestrator_web.rbac import access
 from orchestrator_web.times import whole_seconds
 
@@ -35,32 +38,37 @@ def _filtered(request: SignedInRequest) -> tuple[JobFilterForm, Any]:
 @login_required
 @require_GET
 def job_list(request: SignedInRequest) -> HttpResponse:
+    if request.htmx and "live" in request.GET:
+        return _live_rows(request)
     form, jobs = _filtered(request)
     before, after = request.GET.get("before"), request.GET.get("after")
     # No JSON documents, and no model instances, for a table.
-    page = selectors.history_page(jobs, LIST_FIELDS, before, after, settings.JOBS_PER_PAGE)
+    page = selectors.history_page(jobs, LIST_FIELDS, before, after, settings.JOBS_PER_PAGE, form.order)
     ctx = {
         "form": form,
+        "sort": form.order,
         "page": page,
         "list_url": reverse("jobs:list"),
-        "count_cap": selectors.COUNT_CAP,
+        "count_cap": paging.COUNT_CAP,
         "export_query": urlencode(_filter_params(request)),
     }
     template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"
     return render(request, template, ctx)
 
 
-LIST_FIELDS = [
-    "id",
-    "pe_job_id",
-    "plan_name",
-    "environment",
-    "state",
-    "requested_by_username",
-    "description",
-    "created_at",
-    "finished_at",
-]
+def _live_rows(request: SignedInRequest) -> HttpResponse:
+    """The rows of jobs under way that changed since the versions the page shows
+    (?live=<id>.<version>,...), to be swapped in place; 204 when none did."""
+    shown: dict[int, int] = {}
+    for item in request.GET["live"].split(",")[: settings.JOBS_PER_PAGE]:
+        job_id, _, seen = item.partition(".")
+        if job_id.isascii() and job_id.isdigit() and len(job_id) < 19 and seen.isascii() and seen.isdigit():
+            shown[int(job_id)] = int(seen)
+    jobs = list(access.visible_jobs(request.user).filter(pk__in=shown).values(*LIST_FIELDS))
+    changed = [job for job in jobs if version(job) != shown[job["id"]]]
+    if not changed:
+        return HttpResponse(status=204)  # nothing to swap: htmx leaves the page alone
+    return render(request, "jobs/list.html#live", {"changed": changed, "jobs": jobs, "list_url": reverse("jobs:list")})
 
 
 def _filter_params(request: SignedInRequest) -> list[tuple[str, str]]:
@@ -80,6 +88,7 @@ CSV_COLUMNS = [
     "submitted",
     "finished",
     "duration_seconds",
+    "shown_as",
 ]
 
 
@@ -102,6 +111,7 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
             job.created_at.astimezone(site).isoformat(timespec="seconds"),
             job.finished_at.astimezone(site).isoformat(timespec="seconds") if job.finished_at else "",
             "" if seconds is None else seconds,
+            state_label(job.state, job.stopped_by_username),
         ]
 
 
@@ -109,10 +119,17 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
 @login_required
 @require_GET
 def job_export(request: SignedInRequest) -> StreamingHttpResponse:
-    """The filtered history as CSV, streamed (sensitive values are never stored, so never here)."""
-    _, jobs = _filtered(request)
+    """The filtered history as CSV, in the page's order, streamed (sensitive values are never
+    stored, so never here)."""
+    form, jobs = _filtered(request)
+    sort = form.order
+    if sort.finished_only:
+        jobs = jobs.filter(finished_at__isnull=False)
+    if sort.key == selectors.RUN_TIME:
+        jobs = jobs.annotate(**{sort.key: selectors.RunTime(connections[jobs.db].vendor)})
+    order = paging.Order(sort.key, sort.descending)
     excel = request.GET.get("excel") == "1"
-    return streaming_csv(_rows(jobs.order_by("-created_at", "-id")), "orchestrator_web-jobs.csv", excel=excel)
+    return streaming_csv(_rows(jobs.order_by(*order.by())), "orchestrator_web-jobs.csv", excel=excel)
 
 
 @never_cache

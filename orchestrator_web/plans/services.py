@@ -60,7 +60,7 @@ def submit(
         "timeout": launch.timeout,
         "userdata": launch.userdata,
         "param_types": launch.param_types,
-        "search_text": search_text(launch.description, non_sensitive),
+        "search_text": search_text(launch.description, non_sensitive, launch.userdata),
         "requested_by": user,
         "requested_by_username": username,
         "state": State.SUBMITTING,

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import Tag
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.rbac.models import GroupProfile
+from tests.helpers import Html
 
 from .conftest import logged_in, make_job
 
 
 def job_ids(response) -> list[int]:  # type: ignore[no-untyped-def]
-    return [int(n) for n in re.findall(r'<td><a href="/jobs/(\d+)/">', response.content.decode())]
+    """The jobs the table lists, in its order."""
+    links = Html(response).soup.select("#job-table tbody td:first-child a")
+    return [int(str(link["href"]).split("/")[2]) for link in links]
+
+
+def csv_rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture
@@ -82,10 +89,10 @@ def test_history_needs_a_login(client: Client, db: None) -> None:
 # -- the table --------------------------------------------------------------------------------
 
 
-def row_of(response, job_id: int) -> str:  # type: ignore[no-untyped-def]
-    match = re.search(rf'<tr><td><a href="/jobs/{job_id}/">.*?</tr>', response.content.decode(), re.S)
-    assert match, f"no row for job {job_id}"
-    return match.group(0)
+def cells_of(response, job_id: int) -> list[Tag]:  # type: ignore[no-untyped-def]
+    row = Html(response).soup.find("tr", id=f"job-{job_id}")
+    assert isinstance(row, Tag), f"no row for job {job_id}"
+    return row.find_all("td")
 
 
 def test_a_row_shows_the_job_in_local_time_with_its_text_escaped(client: Client, alice: User, settings) -> None:  # type: ignore[no-untyped-def]
@@ -97,25 +104,39 @@ def test_a_row_shows_the_job_in_local_time_with_its_text_escaped(client: Client,
         created_at=datetime(2026, 3, 1, 11, 0, tzinfo=UTC),
         finished_at=datetime(2026, 3, 1, 11, 2, 38, tzinfo=UTC),
     )
-    row = row_of(logged_in(client, alice).get("/jobs/"), job.pk)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-    assert cells[1] == "—"  # never reached PE
-    assert cells[4] == '<span class="state state-failure">Failure</span>'
-    assert cells[6].startswith("&lt;b&gt;&quot;Tom &amp; Jerry&quot;&lt;/b&gt; xxx") and cells[6].endswith("x…")
-    assert "<b>" not in row
+    response = logged_in(client, alice).get("/jobs/")
+    cells = cells_of(response, job.pk)
+    assert cells[1].get_text() == "—"  # never reached PE
+    assert cells[4].get_text() == "Failure" and cells[4].span["class"] == ["state", "state-failure"]
+    description = cells[6].get_text()
+    assert description.startswith('<b>"Tom & Jerry"</b> xxx') and description.endswith("x…")
+    assert cells[6].find("b") is None  # text, never markup
     # The exact time on hover, in the site's zone (a script puts it in the browser's).
-    assert cells[7] == '<time datetime="2026-03-01T11:00:00Z" title="2026-03-01 12:00:00 CET">2026-03-01</time>'
-    assert cells[8] == '<time datetime="2026-03-01T11:02:38Z" title="2026-03-01 12:02:38 CET">2026-03-01</time>'
-    assert cells[9] == "2m 38s"
+    assert cells[7].time["datetime"] == "2026-03-01T11:00:00Z"
+    assert cells[7].time["title"] == "2026-03-01 12:00:00 CET"
+    assert cells[8].time["title"] == "2026-03-01 12:02:38 CET"
+    assert cells[9].get_text() == "2m 38s"
 
 
 def test_a_running_job_shows_how_long_it_has_run_and_no_end(client: Client, alice: User) -> None:
     job = make_job(alice, state="running", pe_job_id="42")
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1, minutes=2, seconds=3))
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row_of(logged_in(client, alice).get("/jobs/"), job.pk))
-    assert cells[1] == "42"
-    assert cells[8] == "—"
-    assert cells[9].startswith("1h 02m 0")
+    cells = cells_of(logged_in(client, alice).get("/jobs/"), job.pk)
+    assert cells[1].get_text() == "42"
+    assert cells[8].get_text() == "—"
+    assert cells[9].get_text().startswith("1h 02m 0")
+    assert float(cells[9].time["data-elapsed"]) >= 3723  # the page's script ticks it from there
+
+
+def test_a_stopped_job_says_who_stopped_it(client: Client, alice: User, bob: User) -> None:
+    job = make_job(alice, state="failure", stopped_by=bob, stopped_by_username="bob", finished_at=timezone.now())
+    failed = make_job(alice, state="failure", finished_at=timezone.now())
+    response = logged_in(client, alice).get("/jobs/")
+    assert cells_of(response, job.pk)[4].get_text() == "Stopped by bob"
+    assert cells_of(response, failed.pk)[4].get_text() == "Failure"
+    rows = {row["job"]: row for row in csv_rows(client.get("/jobs/export.csv"))}
+    assert (rows[str(job.pk)]["state"], rows[str(job.pk)]["shown_as"]) == ("failure", "Stopped by bob")
+    assert rows[str(failed.pk)]["shown_as"] == "Failure"
 
 
 # -- filters ----------------------------------------------------------------------------------
@@ -208,14 +229,20 @@ def many_jobs(alice: User, settings) -> None:  # type: ignore[no-untyped-def]
         make_job(alice)
 
 
+def pager_link(response, words: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The query string of the pager's link that says `words` ("Older", "Newer"...)."""
+    for link in Html(response).soup.select("nav.pager a"):
+        if words in link.get_text():
+            return str(link["href"]).removeprefix("?")
+    return None
+
+
 def older_link(response) -> str | None:  # type: ignore[no-untyped-def]
-    match = re.search(r'<a href="\?([^"]*)"[^>]*>Older', response.content.decode())
-    return match.group(1).replace("&amp;", "&") if match else None
+    return pager_link(response, "Older")
 
 
 def newer_link(response) -> str | None:  # type: ignore[no-untyped-def]
-    match = re.search(r'<a href="\?([^"]*)"[^>]*>\S+ Newer', response.content.decode())
-    return match.group(1).replace("&amp;", "&") if match else None
+    return pager_link(response, "Newer")
 
 
 def test_the_history_is_paged_newest_first(client: Client, alice: User, many_jobs: None) -> None:
@@ -240,9 +267,9 @@ def test_paging_keeps_the_filters(client: Client, alice: User, many_jobs: None) 
 
 def counted(response) -> str:  # type: ignore[no-untyped-def]
     """What the table's heading says about the number of jobs, e.g. "13 jobs"."""
-    meta = re.search(r'<p class="table-meta">\s*(.*?)\s*·', response.content.decode(), re.S)
-    assert meta, "no job count on the page"
-    return meta.group(1)
+    meta = Html(response).soup.select_one("#job-table p.table-meta")
+    assert meta is not None, "no job count on the page"
+    return " ".join(meta.get_text().split("·")[0].split())
 
 
 def test_every_page_counts_all_matching_jobs(client: Client, alice: User, many_jobs: None) -> None:
@@ -258,16 +285,16 @@ def test_every_page_counts_all_matching_jobs(client: Client, alice: User, many_j
 @pytest.mark.parametrize("cursor", ["before=abc", "before=999999", "after=-1"])
 def test_a_page_link_that_is_not_valid_says_so(client: Client, alice: User, many_jobs: None, cursor: str) -> None:
     response = logged_in(client, alice).get(f"/jobs/?{cursor}")
-    assert "That page link is out of date or not valid; here are the newest jobs." in response.content.decode()
+    assert "That page link is out of date or not valid; here is the first page." in Html(response).plain()
     assert len(job_ids(response)) == 5
 
 
 def test_a_large_history_says_more_than_instead_of_counting(
     client: Client, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orchestrator_web.jobs import selectors
+    from orchestrator_web import paging
 
-    monkeypatch.setattr(selectors, "COUNT_CAP", 6)
+    monkeypatch.setattr(paging, "COUNT_CAP", 6)
     for _ in range(7):
         make_job(alice)
     page = logged_in(client, alice).get("/jobs/")
@@ -301,10 +328,7 @@ def test_the_list_uses_a_fixed_number_of_queries(client: Client, alice: User, hi
 
 def test_the_team_filter_follows_changes_to_teams_at_once(client: Client, alice: User, team: Group) -> None:
     def teams_listed() -> list[str]:
-        page = client.get("/jobs/").content.decode()
-        select = re.search(r'<select name="team".*?</select>', page, re.S)
-        assert select, "no team filter"
-        return re.findall(r'<option value="\d+">([^<]*)</option>', select.group(0))
+        return [text for value, text in Html(client.get("/jobs/")).options("team") if value]
 
     assert logged_in(client, alice) and teams_listed() == ["Web team"]
     night = Group.objects.create(name="Night shift")
@@ -354,9 +378,125 @@ def test_the_csv_uses_a_fixed_number_of_queries(client: Client, alice: User, dja
 
 def test_the_filter_form_shows_the_filters_in_use(client: Client, alice: User, team: Group) -> None:
     query = {"state": "failure", "team": team.pk, "plan": "db::failover", "submitted_from": "2026-01-01", "q": "drill"}
-    page = logged_in(client, alice).get("/jobs/", query).content.decode()
-    assert '<option value="failure" selected>' in page
-    assert f'<option value="{team.pk}" selected>Web team</option>' in page
-    assert 'name="plan" id="id_plan" value="db::failover"' in page
-    assert '<input type="date" name="submitted_from" id="id_submitted_from" value="2026-01-01">' in page
-    assert 'type="search" name="q" id="id_q" value="drill"' in page
+    page = Html(logged_in(client, alice).get("/jobs/", query))
+    assert page.value("state") == "failure"
+    assert page.value("team") == str(team.pk)
+    assert page.value("plan") == "db::failover"
+    assert page.value("submitted_from") == "2026-01-01"
+    assert page.value("q") == "drill"
+
+
+# -- names matched by a part of them -------------------------------------------------------------
+
+
+@pytest.fixture
+def names(alice: User, bob: User) -> dict[str, int]:
+    return {
+        "patching": make_job(alice, plan_name="patching::run").pk,
+        "report": make_job(bob, plan_name="patching::report", environment="development").pk,
+        "facts": make_job(alice, plan_name="facts::info", environment="staging_eu").pk,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"plan": "patching"}, ["report", "patching"]),
+        ({"plan": "PATCHING::R"}, ["report", "patching"]),
+        ({"plan": "run"}, ["patching"]),
+        ({"plan": "::info"}, ["facts"]),
+        ({"requested_by": "BO"}, ["report"]),
+        ({"requested_by": "lic"}, ["facts", "patching"]),
+        ({"environment": "DEV"}, ["report"]),
+        ({"environment": "eu"}, ["facts"]),
+        ({"plan": "patching", "requested_by": "ali"}, ["patching"]),
+    ],
+)
+def test_plan_requester_and_environment_match_any_part_of_a_name_in_any_case(
+    client: Client, alice: User, names: dict, query: dict, expected: list
+) -> None:
+    assert job_ids(logged_in(client, alice).get("/jobs/", query)) == [names[name] for name in expected]
+
+
+def test_a_part_that_no_name_holds_finds_nothing(client: Client, alice: User, names: dict) -> None:
+    response = logged_in(client, alice).get("/jobs/", {"plan": "nothing_like_it"})
+    assert job_ids(response) == []
+    assert counted(response) == "0 jobs"
+
+
+def test_a_name_first_used_a_moment_ago_is_found(
+    client: Client, alice: User, names: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestrator_web.jobs import selectors
+
+    logged_in(client, alice).get("/jobs/", {"plan": "patching"})  # the names are read, and kept
+    fresh = make_job(alice, plan_name="canary::fresh").pk
+    monkeypatch.setattr(selectors, "NAMES_RETRY_SECONDS", 0)
+    assert job_ids(client.get("/jobs/", {"plan": "canary"})) == [fresh]
+
+
+def test_a_part_matches_only_among_the_jobs_one_may_see(client: Client, outsider: User, names: dict) -> None:
+    mine = make_job(outsider, plan_name="patching::run").pk
+    assert job_ids(logged_in(client, outsider).get("/jobs/", {"plan": "patch"})) == [mine]
+
+
+def test_the_choosers_suggest_the_names_on_the_page(client: Client, alice: User, names: dict, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    page = Html(logged_in(client, alice).get("/jobs/"))
+
+    def suggested(name: str) -> list[str]:
+        field = page.field(name)
+        datalist = page.soup.find("datalist", id=field["list"])
+        assert isinstance(datalist, Tag), f"no suggestions for {name}"
+        return [str(option["value"]) for option in datalist.find_all("option")]
+
+    assert suggested("plan") == ["facts::info", "patching::report", "patching::run"]
+    assert suggested("requested_by") == ["alice", "bob"]
+    assert suggested("environment") == ["development", "production", "staging_eu"]
+
+
+def test_suggestions_cost_no_query(client: Client, alice: User, names: dict) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    logged_in(client, alice).get("/jobs/")  # reads the team choices, which stay cached
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/jobs/")
+    assert len([query for query in captured if "jobs_job" in query["sql"]]) == 1  # the page, and nothing else
+
+
+# -- compact filters -----------------------------------------------------------------------------
+
+
+def test_the_common_filters_are_in_view_and_the_others_folded(client: Client, alice: User) -> None:
+    page = Html(logged_in(client, alice).get("/jobs/"))
+    folded = page.soup.select_one("details.more-filters")
+    assert isinstance(folded, Tag) and not folded.has_attr("open")
+    inside = {str(tag["name"]) for tag in folded.select("[name]")}
+    assert inside == {"scope", "requested_by", "team", "environment", "submitted_from", "submitted_to"}
+    in_view = {str(tag["name"]) for tag in page.soup.select(".filters-main [name]")}
+    assert in_view == {"q", "plan", "state", "sort"}
+
+
+@pytest.mark.parametrize("query", [{"environment": "dev"}, {"submitted_from": "not a day"}])
+def test_more_filters_opens_when_one_of_them_is_in_use(client: Client, alice: User, query: dict) -> None:
+    folded = Html(logged_in(client, alice).get("/jobs/", query)).soup.select_one("details.more-filters")
+    assert isinstance(folded, Tag) and folded.has_attr("open")
+    assert "(1 in use)" in folded.summary.get_text()
+
+
+# -- userdata ------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("orchestrator_settings")
+def test_free_text_finds_what_was_put_in_the_userdata(client: Client, alice: User) -> None:
+    import uuid
+
+    from orchestrator_web.plans.forms import Launch
+    from orchestrator_web.plans.services import submit
+
+    launch = Launch("facts::info", "production", {"targets": "web01"}, [], "", None, {"ticket": "CHG-31337"}, {})
+    job, _ = submit(alice, launch, uuid.uuid4())
+    make_job(alice, description="something else")
+    assert job_ids(logged_in(client, alice).get("/jobs/", {"q": "chg-31337"})) == [job.pk]
+    assert job_ids(client.get("/jobs/", {"q": "ticket"})) == []  # values, never keys

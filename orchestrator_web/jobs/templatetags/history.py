@@ -1,58 +1,168 @@
+"""The history page's hot parts, written in Python: its rows, its filter controls, its name
+suggestions and the poller of its live rows.
+
+Fast paths by hand: 50 rows of template lookups, or of Django's lazy-aware `format_html`, were
+most of the page's time, and Django's widget templates render each <option> through the template
+engine. tests/jobs/test_history_markup.py checks that the rows read as the reference partial
+`reference-row` of templates/jobs/list.html does, so the two cannot drift apart.
+"""
+
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
 from typing import Any
 
 from django import forms, template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from orchestrator_web.jobs.models import State, duration
-from orchestrator_web.times import duration_text, time_tag
+from orchestrator_web.jobs.forms import JobFilterForm
+from orchestrator_web.jobs.models import TERMINAL_STATES, State, duration
+from orchestrator_web.jobs.selectors import ROW_FIELDS, state_label, version
+from orchestrator_web.times import duration_text, time_tag, whole_seconds
 
 register = template.Library()
 
-STATE_LABELS = dict(State.choices)
 DESCRIPTION_CHARS = 80
+TERMINAL = frozenset(TERMINAL_STATES)
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+# Rendered rows of finished jobs, in this process: such a row changes only with its values, the
+# reader's zone, and the relative words of its times ("3 hours ago"), so each is kept until its
+# words would change (_words_until). Writing the <time> tags was most of a row's cost.
+_ROWS: dict[tuple[Any, ...], tuple[str, datetime]] = {}
+_ROWS_KEPT = 5000
+_rows_lock = threading.Lock()
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 @register.simple_tag
-def history_rows(jobs: list[dict[str, Any]], base_url: str) -> SafeString:
-    """The history table's rows, from `Job.objects.values(...)` rows.
+def history_rows(jobs: list[dict[str, Any]], base_url: str, oob: bool = False) -> SafeString:
+    """The history table's rows, from `Job.objects.values(...)` rows (ROW_FIELDS and updated_at).
 
-    Written in Python with the standard library's `html.escape` on every value: 50 rows of
-    template lookups, or of Django's lazy-aware `format_html`, were most of the page's time.
+    Written in Python with the standard library's `html.escape` on every value (see the module's
+    docstring). A row of a job still under way carries its running time for the page's script to
+    tick; `oob` marks rows for htmx to swap in place (the live poll's answer).
     """
     base, zone, now = escape(base_url), timezone.get_current_timezone(), timezone.now()
     out = []
     for job in jobs:
-        created, finished, state = job["created_at"], job["finished_at"], job["state"]
-        took = duration(state, created, finished, now)
-        description = job["description"]
-        if len(description) > DESCRIPTION_CHARS:
-            description = Truncator(description).chars(DESCRIPTION_CHARS)
-        out.append(
-            f'<tr><td><a href="{base}{job["id"]}/">#{job["id"]}</a></td>'
-            f"<td>{escape(job['pe_job_id']) or '—'}</td>"
-            f'<td class="mono">{escape(job["plan_name"])}</td>'
-            f"<td>{escape(job['environment'])}</td>"
-            f'<td><span class="state state-{escape(state)}">{escape(STATE_LABELS.get(state, state))}</span></td>'
-            f"<td>{escape(job['requested_by_username'])}</td>"
-            f'<td class="description">{escape(description)}</td>'
-            f"<td>{time_tag(created, zone, now)}</td>"
-            f"<td>{time_tag(finished, zone, now)}</td>"
-            f"<td>{duration_text(took)}</td></tr>"
+        if oob or job["state"] not in TERMINAL:
+            out.append(_row(job, base, zone, now, oob))
+            continue
+        key = (*(job[name] for name in ROW_FIELDS), zone, base)
+        kept = _ROWS.get(key)
+        if kept is not None and now < kept[1]:
+            out.append(kept[0])
+            continue
+        row = _row(job, base, zone, now, oob)
+        until = min(_words_until(job["created_at"], now), _words_until(job["finished_at"], now))
+        with _rows_lock:
+            if len(_ROWS) >= _ROWS_KEPT:
+                del _ROWS[next(iter(_ROWS))]  # the oldest kept
+            _ROWS[key] = (row, until)
+        out.append(row)
+    return mark_safe("\n".join(out))  # noqa: S308 - every value in a row is escaped
+
+
+def _row(job: dict[str, Any], base: str, zone: tzinfo, now: datetime, oob: bool) -> str:
+    created, finished, state = job["created_at"], job["finished_at"], job["state"]
+    took = duration(state, created, finished, now)
+    if state in TERMINAL:
+        took_text = duration_text(took)
+    else:
+        # The page's script ticks it from here (static/js/app.js, time[data-elapsed]).
+        seconds = took.total_seconds() if took else 0.0
+        took_text = (
+            f'<time datetime="PT{whole_seconds(took)}S" data-elapsed="{seconds:.3f}">{duration_text(took)}</time>'
         )
-    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+    description = job["description"]
+    if len(description) > DESCRIPTION_CHARS:
+        description = Truncator(description).chars(DESCRIPTION_CHARS)
+    stopped = state == State.FAILURE and job["stopped_by_username"]
+    state_class = "stopped" if stopped else escape(state)
+    shown = escape(state_label(state, job["stopped_by_username"]))
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<tr id="job-{job["id"]}"{swap}><td><a href="{base}{job["id"]}/">#{job["id"]}</a></td>'
+        f"<td>{escape(job['pe_job_id']) or '—'}</td>"
+        f'<td class="mono">{escape(job["plan_name"])}</td>'
+        f"<td>{escape(job['environment'])}</td>"
+        f'<td><span class="state state-{state_class}">{shown}</span></td>'
+        f"<td>{escape(job['requested_by_username'])}</td>"
+        f'<td class="description">{escape(description)}</td>'
+        f"<td>{time_tag(created, zone, now)}</td>"
+        f"<td>{time_tag(finished, zone, now)}</td>"
+        f"<td>{took_text}</td></tr>"
+    )
+
+
+# The relative words of times.relative: (seconds in the unit, first count past it, and from how
+# many seconds away the unit is used).
+_UNITS = ((60, 45, 45.0), (3600, 22, 44.5 * 60), (86400, 26, 21.5 * 3600))
+_JUST_NOW = 45.0
+_DATE_FROM = 25.5 * 86400
+
+
+def _words_until(moment: datetime | None, now: datetime) -> datetime:
+    """Until when `times.relative(moment, now)` keeps its words: "just now" for 45 seconds
+    either side, then whole minutes, hours or days that change half-way between two counts,
+    then the date, which a past moment keeps for good. tests/jobs/test_history_markup.py holds
+    this to times.relative."""
+    if moment is None:
+        return FOREVER
+    seconds = (now - moment).total_seconds()
+    away = abs(seconds)
+    if away < _JUST_NOW:
+        return moment + timedelta(seconds=_JUST_NOW)
+    for size, past_count, start in _UNITS:
+        count = max(1, round(away / size))
+        if count < past_count:
+            if seconds > 0:
+                return moment + timedelta(seconds=(count + 0.5) * size)
+            return moment - timedelta(seconds=max((count - 0.5) * size, start))
+    return FOREVER if seconds > 0 else moment - timedelta(seconds=_DATE_FROM)
+
+
+# -- the live rows' poller ---------------------------------------------------------------------
 
 
 @register.simple_tag
-def filter_fields(form: forms.Form) -> SafeString:
-    """The history's filter controls, written out in Python like the rows: Django's widget
-    templates render each <option> through the template engine, which cost more than the table."""
+def live_poller(jobs: list[dict[str, Any]], base_url: str, oob: bool = False) -> SafeString:
+    """An element that asks, every JOB_POLL_SECONDS, for the rows of `jobs` still under way that
+    changed since the versions it names (none changed: 204, nothing swapped). The answer brings
+    it back with the rows still under way, and without a trigger once there are none."""
+    live = ",".join(f"{job['id']}.{version(job)}" for job in jobs if job["state"] not in TERMINAL)
+    if not live and not oob:
+        return mark_safe("")
+    swap = ' hx-swap-oob="true"' if oob else ""
+    poll = (
+        f' hx-get="{escape(base_url)}?live={live}" hx-trigger="every {settings.JOB_POLL_SECONDS}s" hx-swap="none"'
+        if live
+        else ""
+    )
+    return mark_safe(f'<div id="job-live" hidden{poll}{swap}></div>')  # noqa: S308 - ids and numbers only, and the escaped URL
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def filter_fields(form: forms.Form, part: str) -> SafeString:
+    """A filter form's controls (the history's, the audit page's): "main", those in view, or
+    "folded", its FOLDED ones under More filters. Written out in Python like the rows (see the
+    module's docstring). A field in its NAMES suggests from the <datalist> "suggest-<name>"."""
+    folded, names = getattr(form, "FOLDED", ()), getattr(form, "NAMES", {})
     out = []
     for field in form:
+        if (field.name in folded) != (part == "folded"):
+            continue
         value = field.value()
         value = "" if value is None else str(value)
         name, ident = escape(field.html_name), escape(field.id_for_label)
@@ -63,10 +173,33 @@ def filter_fields(form: forms.Form) -> SafeString:
                 options.append(f'<option value="{escape(str(key))}"{selected}>{escape(str(text))}</option>')
             control = f'<select name="{name}" id="{ident}">{"".join(options)}</select>'
         else:
-            kind = field.field.widget.input_type
-            extra = ' autocomplete="off"' if kind == "search" else ""
-            control = f'<input type="{kind}" name="{name}" id="{ident}" value="{escape(value)}"{extra}>'
+            widget = field.field.widget
+            extra = ""
+            if field.name in names:
+                extra = f' list="suggest-{name}" autocomplete="off" class="type-ahead"'
+            elif widget.input_type == "search":
+                extra = ' autocomplete="off" class="type-ahead"'
+            if "placeholder" in widget.attrs:
+                extra += f' placeholder="{escape(widget.attrs["placeholder"])}"'
+            control = f'<input type="{widget.input_type}" name="{name}" id="{ident}" value="{escape(value)}"{extra}>'
         invalid = " invalid" if field.errors else ""
         label = f'<label for="{ident}">{escape(str(field.label))}</label>'
-        out.append(f'<div class="field{invalid}">\n  {label}\n  {control}\n</div>')
+        out.append(f'<div class="field field-{name}{invalid}">\n  {label}\n  {control}\n</div>')
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def name_suggestions(form: JobFilterForm, jobs: list[dict[str, Any]], username: str) -> SafeString:
+    """A <datalist> for each field that matches part of a name, from what the page already has
+    (no query of its own): the names in its rows, the environments people may choose, and the
+    reader's own name."""
+    found: dict[str, set[str]] = {
+        "plan": {job["plan_name"] for job in jobs},
+        "requested_by": {job["requested_by_username"] for job in jobs} | {username},
+        "environment": {job["environment"] for job in jobs} | set(settings.ORCHESTRATOR_ENVIRONMENTS),
+    }
+    out = []
+    for name in form.NAMES:
+        options = "".join(f'<option value="{escape(value)}"></option>' for value in sorted(found[name]) if value)
+        out.append(f'<datalist id="suggest-{name}">{options}</datalist>')
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
