@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from orchestrator_web import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plans:list"), name="home"),
+    path("", views.home, name="home"),
     path("plans/", include("orchestrator_web.plans.urls")),
     path("jobs/", include("orchestrator_web.jobs.urls")),
+    path("audit/", include("orchestrator_web.audit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include("orchestrator_web.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -4,10 +4,15 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, close_old_connections, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from orchestrator_web.http import SignedInRequest
+from orchestrator_web.rbac import access
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +60,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if not _database_answers(HEALTH_DEADLINE):
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@require_GET
+def home(request: SignedInRequest) -> HttpResponse:
+    """Where each person lands: the plans for those who may run some, else the history (an
+    auditor who runs nothing has no plans to see, and every job to review)."""
+    may_run = request.user.is_superuser or bool(access.grants_of(request.user))
+    return redirect("plans:list" if may_run else "jobs:list")
