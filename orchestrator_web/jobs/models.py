@@ -12,6 +12,9 @@ from django.utils import timezone
 class State(models.TextChoices):
     """Job states (DESIGN.md): ours around PE's own pending/running/success/failure."""
 
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    REJECTED_BY_APPROVER = "rejected_by_approver", "Rejected by approver"
+    EXPIRED = "expired", "Expired"
     SUBMITTING = "submitting", "Submitting"
     NOT_SUBMITTED = "not_submitted", "Not submitted"
     REJECTED = "rejected", "Rejected by PE"
@@ -22,7 +25,14 @@ class State(models.TextChoices):
     FAILURE = "failure", "Failure"
 
 
-TERMINAL_STATES = (State.NOT_SUBMITTED, State.REJECTED, State.SUCCESS, State.FAILURE)
+TERMINAL_STATES = (
+    State.NOT_SUBMITTED,
+    State.REJECTED,
+    State.SUCCESS,
+    State.FAILURE,
+    State.REJECTED_BY_APPROVER,
+    State.EXPIRED,
+)
 
 
 class Job(models.Model):

@@ -16,17 +16,23 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from orchestrator_web.connection import orchestrator, orchestrator_for
 from orchestrator_web.explain import explain
-from orchestrator_web.jobs.models import Job, JobEvent, State
+from orchestrator_web.jobs.models import TERMINAL_STATES, Job, JobEvent, State
 from orchestrator_web.jobs.storable import Cleaner
 from orchestrator_web.pe import errors
 from orchestrator_web.pe.client import OrchestratorClient
 from orchestrator_web.pe.types import PlanJob
 
 log = logging.getLogger(__name__)
+
+# Sent once per job, by whichever write moved it into a terminal state (every such write is a
+# compare-and-set, so exactly one wins), inside that write's transaction: kwargs `job` and
+# `previous` (the state it left). Notifications listen; a receiver must not fail the write.
+job_finished = Signal()
 
 PE_STATES = {"pending": State.PENDING, "running": State.RUNNING, "success": State.SUCCESS, "failure": State.FAILURE}
 REFRESHABLE = (State.PENDING, State.RUNNING)
@@ -67,7 +73,22 @@ def _set_state(job: Job, expected: str, **changes: Any) -> bool:
     if updated:
         for key, value in changes.items():
             setattr(job, key, value)
+        if new_state in TERMINAL_STATES and expected not in TERMINAL_STATES:
+            finished(job, expected)
     return bool(updated)
+
+
+def change(job: Job, expected: str, **changes: Any) -> bool:
+    """Write `changes` to the job (a new state, a timeline note ...) only if it is still in
+    `expected`; False when someone else changed it first. The one way other apps write a job."""
+    return _set_state(job, expected, **changes)
+
+
+def finished(job: Job, previous: str) -> None:
+    """Tell the listeners (notifications) that `job` just ended, coming from `previous`."""
+    for receiver, outcome in job_finished.send_robust(sender=Job, job=job, previous=previous):
+        if isinstance(outcome, Exception):
+            log.error("job %s: %r failed on its end: %s", job.pk, receiver, outcome, exc_info=outcome)
 
 
 @dataclass
