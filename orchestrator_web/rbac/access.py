@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.models import User as Account
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from orchestrator_web.audit.models import Action, AuditEntry
@@ -124,7 +126,11 @@ def visible_jobs(user: User) -> QuerySet[Job]:
         return Job.objects.none()
     if sees_all_jobs(person):
         return Job.objects.all()
-    return Job.objects.filter(Q(requested_by=person) | Q(requested_by__in=team_mates(person).values("pk")))
+    return Job.objects.filter(_own_or_team(person))
+
+
+def _own_or_team(person: Account) -> Q:
+    return Q(requested_by=person) | Q(requested_by__in=team_mates(person).values("pk"))
 
 
 def sees_audit_trail(user: User) -> bool:
@@ -148,6 +154,18 @@ def get_job_for_user(user: User, job_id: int) -> Job:
     return get_object_or_404(visible_jobs(user), pk=job_id)
 
 
+def get_job_to_review(user: User, job_id: int) -> Job:
+    """The job if `user` may see it (get_job_for_user) or was asked to approve it (a member of
+    its approver group); otherwise 404. For the job page and the approvals pages."""
+    person = signed_in(user)
+    if person is None:
+        raise Http404("No such job.")
+    jobs = Job.objects.select_related("approval")
+    if not sees_all_jobs(person):
+        jobs = jobs.filter(_own_or_team(person) | Q(approval__approver_group__in=approver_groups(person).values("pk")))
+    return get_object_or_404(jobs, pk=job_id)
+
+
 def can_stop(user: User, job: Job) -> bool:
     """The requester may stop their job; so may holders of "Can stop any job" who can see it."""
     person = signed_in(user)
@@ -160,3 +178,89 @@ def deny(request: HttpRequest, message: str, target: str) -> NoReturn:
     """Refuse with 403, and keep the attempt in the audit trail."""
     record(Action.DENIED, target, request=request, path=request.path, method=request.method, reason=message)
     raise PermissionDenied(message)
+
+
+# -- approvals (four eyes) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    """What a launch waits for: `count` approvals by members of the group `group_id` (None when
+    that group was deleted: nobody may approve). `grant` names the grant it comes from."""
+
+    group_id: int | None
+    group_name: str
+    count: int
+    grant: str
+
+
+def approval_rule(user: User, plan_name: str, environment: str) -> ApprovalRule | None:
+    """Must `user`'s launch of `plan_name` in `environment` be approved first, and by whom?
+
+    Grants add up, as PE's roles do: a person with any grant that lets them run it without
+    approval there needs none. Otherwise the rule of their grants that asks the fewest
+    approvals applies (then by approver group name). Superusers need no grant to run, so every
+    grant's rule for the plan applies to them, unless APPROVAL_SUPERUSER_BYPASS.
+    """
+    person = signed_in(user)
+    if person is None:
+        return None
+    if person.is_superuser:
+        if settings.APPROVAL_SUPERUSER_BYPASS:
+            return None
+        grants = list(PlanGrant.objects.filter(plan__in=("*", plan_name), requires_approval=True))
+        ruled = [g for g in grants if g.allows(plan_name, environment) and g.needs_approval_in(environment)]
+    else:
+        applicable = [g for g in grants_of(person) if g.allows(plan_name, environment)]
+        if any(not g.needs_approval_in(environment) for g in applicable):
+            return None
+        ruled = applicable
+    if not ruled:
+        return None
+    best = min(ruled, key=lambda g: (g.approver_group_id is None, g.approvals_required, g.approver_group_id or 0))
+    grant = PlanGrant.objects.select_related("group", "approver_group").get(pk=best.pk)
+    group = grant.approver_group
+    return ApprovalRule(
+        group.pk if group else None,
+        group.name if group else "",
+        grant.approvals_required,
+        f"{grant.group.name}: {grant}",
+    )
+
+
+def approver_groups(user: User) -> QuerySet[Group]:
+    """The groups whose launches `user` may be asked to approve: the groups they are in."""
+    person = signed_in(user)
+    return Group.objects.filter(user=person) if person else Group.objects.none()
+
+
+def approval_refusal(user: User, requester_id: int | None, group_id: int | None, group_name: str) -> str:
+    """Why `user` may not approve (or reject) a launch by `requester_id` that waits for members
+    of `group_id`; "" when they may. Asked afresh on every click: a person who left the group
+    since the page was drawn is refused. Nobody approves their own launch, superusers included."""
+    person = signed_in(user)
+    if person is None:
+        return "You are not signed in."
+    if requester_id is not None and person.pk == requester_id:
+        return "Nobody approves their own launch: someone else must."
+    if group_id is None:
+        return "Nobody may approve this launch: its approver group was deleted."
+    if not person.groups.filter(pk=group_id).exists():
+        return f"Only members of {group_name} may approve or reject this launch."
+    return ""
+
+
+def may_withdraw(user: User, job: Job) -> bool:
+    """Only the requester withdraws their waiting launch."""
+    person = signed_in(user)
+    return person is not None and job.requested_by_id == person.pk
+
+
+def approvers_of(group_id: int | None, requester_id: int | None) -> QuerySet[Account]:
+    """The people who may approve a launch by `requester_id` waiting for `group_id`."""
+    if group_id is None:
+        return Account.objects.none()
+    people = Account.objects.filter(groups=group_id, is_active=True)
+    if requester_id is not None:
+        people = people.exclude(pk=requester_id)
+    return people.order_by("username")

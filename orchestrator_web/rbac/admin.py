@@ -103,10 +103,31 @@ class PlanGrantForm(forms.ModelForm):
 
     class Meta:
         model = PlanGrant
-        fields = ["plan", "environments", "unknown_to_pe"]
+        fields = [
+            "plan",
+            "environments",
+            "unknown_to_pe",
+            "approver_group",
+            "approvals_required",
+            "approval_environments",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approvals_required"].required = False  # left empty: 1
+
+    def clean_approvals_required(self) -> int:
+        return self.cleaned_data.get("approvals_required") or 1
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for problem in approval_problems(
+            cleaned.get("approver_group"), cleaned.get("environments", ""), cleaned.get("approval_environments", "")
+        ):
+            self.add_error("approval_environments", problem)
+        # A rule whose approver group is gone stays a rule until an administrator changes it here.
+        if "approver_group" in self.changed_data or not self.instance.pk:
+            self.instance.requires_approval = cleaned.get("approver_group") is not None
         if self.errors or cleaned.get("DELETE") or cleaned.get("unknown_to_pe"):
             return cleaned
         if self.instance.pk and not {"plan", "environments"} & set(self.changed_data):
@@ -119,15 +140,29 @@ class PlanGrantForm(forms.ModelForm):
         return cleaned
 
 
+def approval_problems(group: Group | None, environments: str, approval_environments: str) -> list[str]:
+    """What is wrong with a grant's approval rule: environments without an approver group, or
+    approval asked in an environment the grant does not cover."""
+    wanted = split_environments(approval_environments)
+    if wanted and group is None:
+        return ["Choose the approver group too, or leave this empty."]
+    covered = split_environments(environments)
+    outside = [name for name in wanted if covered and name not in covered]
+    if outside:
+        return [f"The grant does not cover {', '.join(outside)}: approval there would never be asked."]
+    return []
+
+
 class PlanGrantInline(admin.TabularInline):
     model = PlanGrant
     form = PlanGrantForm
+    fk_name = "group"
     extra = 1
-    fields = ["plan", "environments", "unknown_to_pe"]
+    fields = ["plan", "environments", "unknown_to_pe", "approver_group", "approvals_required", "approval_environments"]
 
 
 def grant_names(group: Group) -> set[str]:
-    return {str(grant) for grant in PlanGrant.objects.filter(group=group)}
+    return {str(grant) for grant in PlanGrant.objects.filter(group=group).select_related("approver_group")}
 
 
 def is_team(group: Group) -> bool:
@@ -204,7 +239,7 @@ class GroupAdmin(BaseGroupAdmin):
             super()
             .get_queryset(request)
             .select_related("profile")
-            .prefetch_related("plan_grants")
+            .prefetch_related("plan_grants__approver_group")
             .annotate(member_count=Count("user", distinct=True))
         )
 
@@ -355,10 +390,14 @@ class UserAdmin(BaseUserAdmin):
 class PlanGrantAdmin(admin.ModelAdmin):
     """Grants listed across groups; they are edited on their group."""
 
-    list_display = ["group", "plan", "environments", "unknown_to_pe"]
-    list_filter = ["unknown_to_pe", "group", "plan"]
+    list_display = ["group", "plan", "environments", "unknown_to_pe", "approval"]
+    list_filter = ["unknown_to_pe", "requires_approval", "group", "plan"]
     search_fields = ["plan", "group__name", "environments"]
-    list_select_related = ["group"]
+    list_select_related = ["group", "approver_group"]
+
+    @admin.display(description="Approval")
+    def approval(self, grant: PlanGrant) -> str:
+        return grant.approval_words().strip(" ()") or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

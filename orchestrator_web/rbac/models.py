@@ -4,6 +4,7 @@ import re
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 PLAN_NAME = re.compile(r"^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$")
@@ -25,10 +26,14 @@ def validate_environments(value: str) -> None:
             raise ValidationError(f"{name!r} is not an environment name (letters, digits and _).")
 
 
+MAX_APPROVALS = 10
+
+
 class PlanGrant(models.Model):
     """PE's `plans:run:<plan>` permission on a role, mirrored on a Django group.
 
-    Unlike PE, a grant may be narrowed to some environments.
+    Unlike PE, a grant may be narrowed to some environments, and may require its launches to be
+    approved first by members of an approver group (in all its environments or some of them).
     """
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="plan_grants")
@@ -48,6 +53,31 @@ class PlanGrant(models.Model):
         default=False,
         help_text="Keep it although PE does not know its plan or environment, or could not be asked.",
     )
+    approver_group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approves_grants",
+        verbose_name="approval by",
+        help_text="Launches under this grant wait for approval by members of this group. Empty: none.",
+    )
+    approvals_required = models.PositiveSmallIntegerField(
+        "approvals needed",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_APPROVALS)],
+        help_text="How many different approvers (never the requester).",
+    )
+    approval_environments = models.CharField(
+        "approval only in",
+        max_length=500,
+        blank=True,
+        validators=[validate_environments],
+        help_text="Comma-separated environments where approval is needed; empty: wherever the grant allows.",
+    )
+    # Set with the approver group and kept when that group is deleted: a rule whose approvers
+    # are gone keeps its launches waiting (nobody may approve them) rather than letting them run.
+    requires_approval = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["group__name", "plan"]
@@ -57,19 +87,34 @@ class PlanGrant(models.Model):
     def __str__(self) -> str:
         where = f" in {self.environments}" if self.environments else ""
         unknown = " (PE does not know it yet)" if self.unknown_to_pe else ""
-        return f"plans:run:{self.plan}{where}{unknown}"
+        return f"plans:run:{self.plan}{where}{unknown}{self.approval_words()}"
 
     def describe(self) -> str:
         """The grant in words, for people: "db::failover in production", "every plan"."""
         plan = "every plan" if self.plan == "*" else self.plan
         where = f" in {', '.join(split_environments(self.environments))}" if self.environments else ""
         unknown = " (PE does not know it yet)" if self.unknown_to_pe else ""
-        return f"{plan}{where}{unknown}"
+        return f"{plan}{where}{unknown}{self.approval_words()}"
+
+    def approval_words(self) -> str:
+        """The rule in words, " (approved by 2 of DB approvers in production)"; "" without one."""
+        if not self.requires_approval:
+            return ""
+        group = self.approver_group.name if self.approver_group is not None else "a deleted group: nobody"
+        where = f" in {', '.join(split_environments(self.approval_environments))}" if self.approval_environments else ""
+        return f" (approved by {self.approvals_required} of {group}{where})"
 
     def allows(self, plan_name: str, environment: str) -> bool:
         if self.plan not in ("*", plan_name):
             return False
         environments = split_environments(self.environments)
+        return not environments or environment in environments
+
+    def needs_approval_in(self, environment: str) -> bool:
+        """Do launches under this grant in `environment` wait for approval?"""
+        if not self.requires_approval:
+            return False
+        environments = split_environments(self.approval_environments)
         return not environments or environment in environments
 
 

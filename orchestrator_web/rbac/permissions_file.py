@@ -2,11 +2,16 @@
 
     {"groups": [{"name": "Operators", "team": true,
                  "grants": [{"plan": "facts::info", "environments": ["production"]},
-                            {"plan": "web::new_thing", "unknown_to_pe": true}]}]}
+                            {"plan": "web::new_thing", "unknown_to_pe": true},
+                            {"plan": "db::failover", "environments": ["production"],
+                             "approval": {"group": "DB approvers", "count": 1, "environments": []}}]}]}
 
-parse() checks the whole file and check_with_pe() asks PE about every grant it would add or
-change; nothing is changed unless both find every entry right. Then apply() makes each listed
-group match its entry. Groups the file does not list are left alone.
+A grant's optional "approval" is its four-eyes rule: launches wait for `count` approvals by
+members of `group` (a group that exists, or one the file lists), in `environments` (empty: all
+the grant's). parse() checks the whole file, check_approvers() that every approver group will
+exist, and check_with_pe() asks PE about every grant it would add or change; nothing is changed
+unless all find every entry right. Then apply() makes each listed group match its entry. Groups
+the file does not list are left alone.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.rbac.known import doubts
 from orchestrator_web.rbac.models import (
+    MAX_APPROVALS,
     GroupProfile,
     PlanGrant,
     split_environments,
@@ -32,7 +38,8 @@ from orchestrator_web.rbac.models import (
 
 ACTOR = "apply_permissions"
 GROUP_FIELDS = {"name", "team", "grants"}
-GRANT_FIELDS = {"plan", "environments", "unknown_to_pe"}
+GRANT_FIELDS = {"plan", "environments", "unknown_to_pe", "approval"}
+APPROVAL_FIELDS = {"group", "count", "environments"}
 
 
 class PermissionsFileError(ValueError):
@@ -41,17 +48,33 @@ class PermissionsFileError(ValueError):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class ApprovalEntry:
+    group: str  # the approver group's name
+    count: int
+    environments: str  # "env1,env2" ("" = wherever the grant allows)
+
+
 @dataclass
 class GrantEntry:
     environments: str  # "env1,env2" ("" = all)
     unknown_to_pe: bool
     where: str  # where the file has it: groups[0] ('Operators').grants[1]
+    approval: ApprovalEntry | None = None
 
     def same_as(self, grant: PlanGrant) -> bool:
-        return (split_environments(grant.environments), grant.unknown_to_pe) == (
+        return (split_environments(grant.environments), grant.unknown_to_pe, _approval_of(grant)) == (
             split_environments(self.environments),
             self.unknown_to_pe,
+            self.approval,
         )
+
+
+def _approval_of(grant: PlanGrant) -> ApprovalEntry | None:
+    if not grant.requires_approval:
+        return None
+    group = grant.approver_group.name if grant.approver_group is not None else ""
+    return ApprovalEntry(group, grant.approvals_required, ",".join(split_environments(grant.approval_environments)))
 
 
 @dataclass
@@ -62,7 +85,7 @@ class GroupEntry:
 
 
 def export() -> dict[str, Any]:
-    groups = Group.objects.order_by("name").select_related("profile").prefetch_related("plan_grants")
+    groups = Group.objects.order_by("name").select_related("profile").prefetch_related("plan_grants__approver_group")
     return {
         "groups": [
             {
@@ -79,6 +102,15 @@ def _exported(grant: PlanGrant) -> dict[str, Any]:
     data: dict[str, Any] = {"plan": grant.plan, "environments": split_environments(grant.environments)}
     if grant.unknown_to_pe:
         data["unknown_to_pe"] = True
+    approval = _approval_of(grant)
+    if approval is not None:
+        # A rule whose approver group was deleted is written with "group": null, which
+        # apply_permissions refuses: someone must name the approvers again.
+        data["approval"] = {
+            "group": approval.group or None,
+            "count": approval.count,
+            "environments": split_environments(approval.environments),
+        }
     return data
 
 
@@ -128,7 +160,7 @@ def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
     if not isinstance(grant, dict):
         return [f"{where}: must be an object"]
     problems = [
-        f"{where}: unknown field {k!r} (fields: plan, environments, unknown_to_pe)"
+        f"{where}: unknown field {k!r} (fields: plan, environments, unknown_to_pe, approval)"
         for k in sorted(set(grant) - GRANT_FIELDS)
     ]
     plan = grant.get("plan")
@@ -149,16 +181,68 @@ def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
     unknown_to_pe = grant.get("unknown_to_pe", False)
     if not isinstance(unknown_to_pe, bool):
         problems.append(f"{where}.unknown_to_pe: must be true or false")
+    approval, approval_problems = _check_approval(grant.get("approval"), f"{where}.approval", environments)
+    problems.extend(approval_problems)
     if plan in entry.grants:
         problems.append(f"{where}: duplicate grant for {plan!r}")
-    entry.grants[plan] = GrantEntry(joined, unknown_to_pe is True, f"{where} ({plan})")
+    entry.grants[plan] = GrantEntry(joined, unknown_to_pe is True, f"{where} ({plan})", approval)
     return problems
+
+
+def _check_approval(raw: Any, where: str, grant_environments: list[str]) -> tuple[ApprovalEntry | None, list[str]]:
+    if raw is None:
+        return None, []
+    if not isinstance(raw, dict):
+        return None, [f'{where}: must be an object like {{"group": "DB approvers", "count": 1, "environments": []}}']
+    problems = [
+        f"{where}: unknown field {k!r} (fields: group, count, environments)" for k in sorted(set(raw) - APPROVAL_FIELDS)
+    ]
+    group = raw.get("group")
+    if not isinstance(group, str) or not group.strip() or len(group) > 150:
+        problems.append(f"{where}.group: the approver group's name (1 to 150 characters) is required")
+        group = ""
+    count = raw.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_APPROVALS:
+        problems.append(f"{where}.count: a whole number from 1 to {MAX_APPROVALS}")
+        count = 1
+    environments = raw.get("environments", [])
+    if not isinstance(environments, list) or not all(isinstance(e, str) for e in environments):
+        return None, [*problems, f"{where}.environments: must be a list of environment names"]
+    joined = ",".join(environments)
+    try:
+        validate_environments(joined)
+    except ValidationError as exc:
+        problems.append(f"{where}.environments: {exc.messages[0]}")
+    outside = [name for name in environments if grant_environments and name not in grant_environments]
+    if outside:
+        problems.append(f"{where}.environments: the grant does not cover {', '.join(outside)}")
+    return ApprovalEntry(group, count, joined), problems
+
+
+def check_approvers(entries: list[GroupEntry]) -> list[str]:
+    """Every approver group a rule names must exist already or be one the file lists."""
+    listed = {entry.name for entry in entries}
+    named = {
+        grant.approval.group
+        for entry in entries
+        for grant in entry.grants.values()
+        if grant.approval is not None and grant.approval.group not in listed
+    }
+    existing = set(Group.objects.filter(name__in=named).values_list("name", flat=True))
+    return [
+        f"{grant.where}.approval.group: there is no group {grant.approval.group!r} (create it, or list it in the file)"
+        for entry in entries
+        for grant in entry.grants.values()
+        if grant.approval is not None and grant.approval.group in named - existing
+    ]
 
 
 def check_with_pe(entries: list[GroupEntry]) -> list[str]:
     """Ask PE about each grant the file would add or change, unless it says `unknown_to_pe`:
     a plan or environment PE does not know, or PE not answering, is a problem named by entry."""
-    current = {(grant.group.name, grant.plan): grant for grant in PlanGrant.objects.select_related("group")}
+    current = {
+        (grant.group.name, grant.plan): grant for grant in PlanGrant.objects.select_related("group", "approver_group")
+    }
     problems: list[str] = []
     for entry in entries:
         for plan, wanted in entry.grants.items():
@@ -175,18 +259,22 @@ def apply(entries: list[GroupEntry], *, dry_run: bool = False) -> list[str]:
     """Make each listed group match its entry; return what changed."""
     changes: list[str] = []
     with transaction.atomic():
+        # Every listed group first: a rule may name an approver group listed further down.
+        groups: dict[str, Group] = {}
         for entry in entries:
-            group, created = Group.objects.get_or_create(name=entry.name)
+            groups[entry.name], created = Group.objects.get_or_create(name=entry.name)
             if created:
                 changes.append(f"+ group {entry.name!r}")
                 record(Action.GROUP_CREATED, entry.name, actor_name=ACTOR)
+        for entry in entries:
+            group = groups[entry.name]
             profile, _ = GroupProfile.objects.get_or_create(group=group)
             if profile.is_team != entry.team:
                 profile.is_team = entry.team
                 profile.save()
                 changes.append(f"~ group {entry.name!r}: team {'on' if entry.team else 'off'}")
                 record(Action.GROUP_CHANGED, entry.name, actor_name=ACTOR, team=entry.team)
-            current = {grant.plan: grant for grant in group.plan_grants.all()}
+            current = {grant.plan: grant for grant in group.plan_grants.select_related("approver_group")}
             for plan, wanted in entry.grants.items():
                 old = current.get(plan)
                 if old is not None:
@@ -195,8 +283,16 @@ def apply(entries: list[GroupEntry], *, dry_run: bool = False) -> list[str]:
                     old.delete()
                     changes.append(f"- grant {entry.name}: {old.describe()}")
                     record(Action.GRANT_REMOVED, entry.name, actor_name=ACTOR, grant=str(old))
+                approval = wanted.approval
                 new = PlanGrant.objects.create(
-                    group=group, plan=plan, environments=wanted.environments, unknown_to_pe=wanted.unknown_to_pe
+                    group=group,
+                    plan=plan,
+                    environments=wanted.environments,
+                    unknown_to_pe=wanted.unknown_to_pe,
+                    requires_approval=approval is not None,
+                    approver_group=Group.objects.get(name=approval.group) if approval else None,
+                    approvals_required=approval.count if approval else 1,
+                    approval_environments=approval.environments if approval else "",
                 )
                 changes.append(f"+ grant {entry.name}: {new.describe()}")
                 record(Action.GRANT_ADDED, entry.name, actor_name=ACTOR, grant=str(new))

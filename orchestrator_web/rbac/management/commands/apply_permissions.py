@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orchestrator_web.rbac.permissions_file import PermissionsFileError, apply, check_with_pe, parse
+from orchestrator_web.rbac.permissions_file import PermissionsFileError, apply, check_approvers, check_with_pe, parse
 
 UNKNOWN_HINT = (
     'To keep such a grant anyway (a plan about to be deployed, or PE not answering), add "unknown_to_pe": true to it.'
@@ -35,6 +35,9 @@ class Command(BaseCommand):
             entries = parse(text)
         except PermissionsFileError as exc:
             raise CommandError("nothing was changed; the file has problems:\n" + "\n".join(exc.problems)) from None
+        missing = check_approvers(entries)
+        if missing:
+            raise CommandError("nothing was changed; the file has problems:\n" + "\n".join(missing))
         doubts = check_with_pe(entries)
         if doubts:
             raise CommandError(
