@@ -28,6 +28,12 @@ class Action(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_ADDRESS = "api_token_address", "API token used from a new address"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    APPROVED = "approved", "Launch approved"
+    APPROVAL_REJECTED = "approval_rejected", "Launch rejected by an approver"
+    APPROVAL_EXPIRED = "approval_expired", "Launch expired unapproved"
+    APPROVAL_WITHDRAWN = "approval_withdrawn", "Launch withdrawn"
+    CHANNEL_ADDED = "channel_added", "Notification channel added"
+    CHANNEL_REMOVED = "channel_removed", "Notification channel removed"
 
 
 class AppendOnly(models.QuerySet["AuditEntry"]):
