@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "orchestrator_web.audit",
     "orchestrator_web.accounts",
     "orchestrator_web.api",
+    "orchestrator_web.worker",
+    "orchestrator_web.approvals",
+    "orchestrator_web.notifications",
+    "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our own static files
@@ -312,3 +316,44 @@ SPECTACULAR_SETTINGS = {
         "orchestrator_web.api.schema.close_request_bodies",
     ],
 }
+
+# -- the background worker, approvals and notifications -------------------------------------
+# Django's tasks framework on a queue kept in the database (no broker): `python manage.py worker`
+# runs the tasks (deliveries, approval expiry, sync_jobs); several workers may share PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker runs sync_jobs (the command stays, for cron).
+SYNC_JOBS_SECONDS = env.integer("SYNC_JOBS_SECONDS", 60, minimum=1)
+# A launch waiting for approval expires after this many seconds (nothing is sent).
+APPROVAL_MAX_AGE = env.integer("APPROVAL_MAX_AGE", 24 * 3600, minimum=60)
+# Superusers' own launches skip approval rules (otherwise they follow them like everyone).
+APPROVAL_SUPERUSER_BYPASS = env.boolean("APPROVAL_SUPERUSER_BYPASS", False)
+# The address people reach the console at, for links in notifications (empty: paths only).
+SITE_URL = env.string("SITE_URL").rstrip("/")
+if SITE_URL and (urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname):
+    raise env.fail("SITE_URL", f"expected https://host[:port], got {SITE_URL!r}")
+# Each delivery (an e-mail, a chat message) waits at most this long for its server, is tried
+# NOTIFICATION_ATTEMPTS times in all, the first retry after NOTIFICATION_RETRY_SECONDS and each
+# next one after twice as long, and then shown as failed in the admin's delivery log.
+NOTIFICATION_TIMEOUT = env.positive_float("NOTIFICATION_TIMEOUT", 10.0)
+NOTIFICATION_ATTEMPTS = env.integer("NOTIFICATION_ATTEMPTS", 5, minimum=1)
+NOTIFICATION_RETRY_SECONDS = env.integer("NOTIFICATION_RETRY_SECONDS", 30, minimum=0)
+# E-mail: SMTP unless EMAIL_BACKEND says console (prints messages: the demo) or names a backend.
+_email_backend = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}.get(env.string("EMAIL_BACKEND", "smtp"), env.string("EMAIL_BACKEND"))
+_email_options: dict[str, object] = {}
+if _email_backend.endswith(".smtp.EmailBackend"):
+    _email_options = {
+        "host": env.string("EMAIL_HOST", "localhost"),
+        "port": env.integer("EMAIL_PORT", 25, minimum=1),
+        "username": env.string("EMAIL_HOST_USER"),
+        "password": env.string("EMAIL_HOST_PASSWORD"),
+        "use_tls": env.boolean("EMAIL_USE_TLS", False),
+        "use_ssl": env.boolean("EMAIL_USE_SSL", False),
+        "timeout": NOTIFICATION_TIMEOUT,
+    }
+    if _email_options["use_tls"] and _email_options["use_ssl"]:
+        raise env.fail("EMAIL_USE_SSL", "set EMAIL_USE_TLS or EMAIL_USE_SSL, not both")
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "orchestrator_web@localhost")

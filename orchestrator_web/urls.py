@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/", include("orchestrator_web.plans.urls")),
     path("jobs/", include("orchestrator_web.jobs.urls")),
+    path("approvals/", include("orchestrator_web.approvals.urls")),
     path("audit/", include("orchestrator_web.audit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include("orchestrator_web.api.urls")),

@@ -23,6 +23,8 @@ from orchestrator_web.audit.services import record
 from orchestrator_web.connection import rbac_with
 from orchestrator_web.explain import explain
 from orchestrator_web.http import SignedInRequest
+from orchestrator_web.notifications.forms import WebhookForm
+from orchestrator_web.notifications.views import profile_context as notification_context
 from orchestrator_web.pe import errors
 
 SECONDS = {"h": 3600, "d": 86400}
@@ -69,6 +71,7 @@ def _page(
     *,
     api_form: ApiTokenForm | None = None,
     new_api_token: tuple[ApiToken, str] | None = None,
+    webhook_form: WebhookForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     stored = PersonalToken.objects.filter(user=request.user).first()
@@ -89,9 +92,15 @@ def _page(
             "api_tokens": ApiToken.objects.filter(user=request.user),
             "api_form": api_form or ApiTokenForm(),
             "new_api_token": new_api_token,
+            **notification_context(request.user, webhook_form),
         },
         status=status,
     )
+
+
+def render_profile(request: SignedInRequest, *, webhook_form: WebhookForm) -> HttpResponse:
+    """The profile page with the notifications section's webhook form as posted (its errors)."""
+    return _page(request, webhook_form=webhook_form)
 
 
 @login_required

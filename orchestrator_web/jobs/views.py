@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from orchestrator_web import paging
+from orchestrator_web.approvals.selectors import panel as approval_panel
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.csv_export import streaming_csv
@@ -136,8 +137,9 @@ def job_export(request: SignedInRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
-    """The job, and for a watching page (htmx, `since` = the version it shows) only what changed."""
-    job = access.get_job_for_user(request.user, job_id)
+    """The job, and for a watching page (htmx, `since` = the version it shows) only what changed.
+    Approvers see the launches they are asked to approve, and decide them here."""
+    job = access.get_job_to_review(request.user, job_id)
     problem = services.refresh(job).problem
     polling = bool(request.htmx) and not request.htmx.boosted
     seen = summary.Version.parse(request.GET.get("since", "")) if polling else None
@@ -149,6 +151,7 @@ def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
         "poll_seconds": settings.JOB_POLL_SECONDS,
         # Without JavaScript the whole page reloads, which moves focus and scroll: less often.
         "reload_seconds": settings.JOB_POLL_SECONDS * 3,
+        "panel": approval_panel(job, request.user),
     }
     if page.head:
         # Cheapest first: asking for "Can stop any job" reads permissions.

@@ -1,4 +1,6 @@
-"""Launching a plan: the Job row first, then POST /command/plan_run, then its outcome."""
+"""Launching a plan: the Job row first (record), then POST /command/plan_run and its outcome
+(send). A launch that must be approved first is recorded waiting, and sent by the approval that
+completes its count (approvals.services), through the same send()."""
 
 from __future__ import annotations
 
@@ -12,15 +14,17 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from orchestrator_web.approvals.opening import open_request
 from orchestrator_web.audit.models import Action
-from orchestrator_web.audit.services import record
+from orchestrator_web.audit.services import record as record_entry
 from orchestrator_web.connection import orchestrator_for
 from orchestrator_web.explain import explain
 from orchestrator_web.jobs.models import Job, State
-from orchestrator_web.jobs.services import search_text, timeline_entry
+from orchestrator_web.jobs.services import change, search_text, timeline_entry
 from orchestrator_web.pe import errors
 from orchestrator_web.pe.puppet_types import JSONProblem, check_json_value
 from orchestrator_web.plans.forms import Launch
+from orchestrator_web.rbac import access
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +47,34 @@ def preview_body(launch: Launch, username: str, job_id: int | str = "(given when
 def submit(
     user: User, launch: Launch, submission_key: uuid.UUID, request: HttpRequest | None = None
 ) -> tuple[Job, bool]:
-    """Record the attempt, send it, record what happened. Returns (job, sent).
+    """Record the attempt, send it (unless it must be approved first), record what happened.
+    Returns (job, created).
 
     The same `submission_key` twice (a double click, a re-posted review) returns the job of
     the first one and sends nothing.
     """
+    rule = access.approval_rule(user, launch.plan_name, launch.environment)
+    job, created = record(user, launch, submission_key, rule, request)
+    if created and job.state == State.SUBMITTING:
+        send(job, launch, user, request)
+    return job, created
+
+
+def record(
+    user: User,
+    launch: Launch,
+    submission_key: uuid.UUID,
+    rule: access.ApprovalRule | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Job, bool]:
+    """Write the job and its audit entry, in one transaction, before anything is sent: a worker
+    that dies while sending still leaves both. With an approval `rule` the job waits for its
+    approvals (awaiting_approval) and keeps its Sensitive values sealed until then; otherwise
+    it is `submitting`, for send(). Returns (job, created); a duplicate key means the launch was
+    recorded already, and that job is returned."""
     username = user.get_username()
     non_sensitive = {k: v for k, v in launch.params.items() if k not in launch.sensitive}
+    state = State.AWAITING_APPROVAL if rule is not None else State.SUBMITTING
     fields: dict[str, Any] = {
         "submission_key": submission_key,
         "plan_name": launch.plan_name,
@@ -63,8 +88,8 @@ def submit(
         "search_text": search_text(launch.description, non_sensitive, launch.userdata),
         "requested_by": user,
         "requested_by_username": username,
-        "state": State.SUBMITTING,
-        "timeline": [timeline_entry(State.SUBMITTING)],
+        "state": state,
+        "timeline": [timeline_entry(state)],
     }
     problem = _unsendable(launch)
     if problem:
@@ -72,30 +97,42 @@ def submit(
         fields |= {"params": {}, "search_text": search_text(launch.description, {}), "userdata": {}}
         fields |= {"state": State.NOT_SUBMITTED, "error_message": problem, "finished_at": timezone.now()}
         fields["timeline"] = [timeline_entry(State.NOT_SUBMITTED)]
-    # The job row and its audit entry are committed together before anything is sent: a worker
-    # that dies while sending still leaves both. A duplicate key means this was sent already.
     try:
         with transaction.atomic():
             job = Job.objects.create(**fields)
-            record(
-                Action.LAUNCH_REQUESTED if not problem else Action.LAUNCH,
-                f"job {job.pk}",
-                actor=user,
-                request=request,
-                plan=job.plan_name,
-                environment=job.environment,
-                state=job.state,
-            )
+            details: dict[str, Any] = {"plan": job.plan_name, "environment": job.environment, "state": job.state}
+            if job.state == State.AWAITING_APPROVAL and rule is not None:
+                secrets = {name: launch.params[name] for name in launch.sensitive if name in launch.params}
+                approval = open_request(job, rule, secrets)
+                details |= {"approval_by": approval.approver_group_name, "approvals_needed": approval.required}
+            action = Action.LAUNCH if problem else Action.LAUNCH_REQUESTED
+            record_entry(action, f"job {job.pk}", actor=user, request=request, **details)
     except IntegrityError:
         return Job.objects.get(submission_key=submission_key, requested_by=user), False
-    if problem:
-        return job, True
+    return job, True
 
-    userdata = {**launch.userdata, "orchestrator_web": {"job": job.pk, "requested_by": username}}
+
+def send(
+    job: Job,
+    launch: Launch,
+    user: User,
+    request: HttpRequest | None = None,
+    *,
+    approved_by: list[str] | None = None,
+) -> Job:
+    """POST /command/plan_run for a `submitting` job, as `user` (the requester: their personal
+    token when they stored one), and record the outcome and its audit entry. An approved launch
+    carries its approvers in userdata.orchestrator_web.approved_by."""
+    username = user.get_username()
+    ours: dict[str, Any] = {"job": job.pk, "requested_by": username}
+    if approved_by:
+        ours["approved_by"] = approved_by
+    userdata = {**launch.userdata, "orchestrator_web": ours}
     personal = False
+    changes: dict[str, Any] = {}
     try:
         client, personal = orchestrator_for(user)
-        job.pe_job_id = client.run_plan(
+        changes["pe_job_id"] = client.run_plan(
             launch.plan_name,
             launch.params,
             environment=launch.environment,
@@ -103,36 +140,38 @@ def submit(
             timeout=launch.timeout,
             userdata=userdata,
         )
-        job.state = State.PENDING
+        changes["state"] = State.PENDING
     except (errors.Unreachable, errors.NotConfigured) as exc:
-        job.state, job.error_message = State.NOT_SUBMITTED, explain(exc)
+        changes |= {"state": State.NOT_SUBMITTED, "error_message": explain(exc)}
     except errors.AuthenticationError as exc:
         message = explain(exc)
         if personal:
             message = f"{message.replace('the token', 'your personal PE token')} Renew it on your profile page."
-        job.state, job.error_kind, job.error_message = State.REJECTED, exc.kind, message
+        changes |= {"state": State.REJECTED, "error_kind": exc.kind, "error_message": message}
     except errors.APIError as exc:
-        job.state, job.error_kind, job.error_message = State.REJECTED, exc.kind, explain(exc)
+        changes |= {"state": State.REJECTED, "error_kind": exc.kind, "error_message": explain(exc)}
     except errors.UnexpectedResponse as exc:
         # A 4xx without PE's error body: refused, but we cannot say why.
-        job.state, job.error_message = State.REJECTED, explain(exc)
+        changes |= {"state": State.REJECTED, "error_message": explain(exc)}
     except errors.OutcomeUnknown as exc:
-        job.state = State.UNKNOWN
-        job.error_message = f"{explain(exc)} The plan may have started; this job will be reconciled with PE."
+        message = f"{explain(exc)} The plan may have started; this job will be reconciled with PE."
+        changes |= {"state": State.UNKNOWN, "error_message": message}
     except Exception:
         # A fault of ours after the request may have left: the plan may have started. The job
         # says so and sync_jobs reconciles it; the person sees the job, not an error page.
         log.exception("job %s: unexpected error while sending", job.pk)
-        job.state = State.UNKNOWN
-        job.error_message = "An internal error happened while sending; the plan may have started."
-    if job.state in (State.NOT_SUBMITTED, State.REJECTED):
-        job.finished_at = timezone.now()
-    job.timeline = [*job.timeline, timeline_entry(job.state)]
-    job.personal_token = personal
-    outcome = ["pe_job_id", "state", "error_kind", "error_message", "finished_at", "timeline", "personal_token"]
+        message = "An internal error happened while sending; the plan may have started."
+        changes |= {"state": State.UNKNOWN, "error_message": message}
+    if changes["state"] in (State.NOT_SUBMITTED, State.REJECTED):
+        changes["finished_at"] = timezone.now()
+    changes["personal_token"] = personal
     with transaction.atomic():  # one commit for the outcome and its audit entry
-        job.save(update_fields=[*outcome, "updated_at"])
-        record(
+        if not change(job, State.SUBMITTING, **changes):
+            # sync_jobs took it for a request that died (unknown): what PE said still counts.
+            job.refresh_from_db()
+            change(job, job.state, **changes)
+        details: dict[str, Any] = {"approved_by": approved_by} if approved_by else {}
+        record_entry(
             Action.LAUNCH,
             f"job {job.pk}",
             actor=user,
@@ -142,11 +181,12 @@ def submit(
             state=job.state,
             pe_job=job.pe_job_id,
             personal_token=personal,
+            **details,
         )
     log.info(
         "job %s: %s in %s by %s -> %s %s", job.pk, job.plan_name, job.environment, username, job.state, job.pe_job_id
     )
-    return job, True
+    return job
 
 
 def _unsendable(launch: Launch) -> str:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from orchestrator_web.explain import explain
 from orchestrator_web.http import SignedInRequest
-from orchestrator_web.jobs.models import Job
+from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.errors import PEError, UnknownPlan
 from orchestrator_web.pe.types import Plan
@@ -293,4 +293,12 @@ def _run(page: _Page) -> HttpResponse:
     job, sent = submit(request.user, launch, uuid.UUID(data["key"]), request)
     if not sent:
         messages.info(request, "This launch was already submitted; here is its job. Nothing was sent twice.")
+    elif job.state == State.AWAITING_APPROVAL:
+        approval = job.approval
+        needed = f"{approval.required} approval{'s' if approval.required != 1 else ''}"
+        messages.info(
+            request,
+            f"Nothing is sent yet: this launch waits for {needed} from {approval.approver_group_name}. "
+            "They are told; you will be too.",
+        )
     return redirect(job)

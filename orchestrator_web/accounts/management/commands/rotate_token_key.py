@@ -5,12 +5,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from orchestrator_web.accounts.services import rotate_token_key
+from orchestrator_web.notifications.services import rotate_urls
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored personal PE token with the newest of TOKEN_ENCRYPTION_KEYS "
-        "(the first), so the older keys can then be removed."
+        "Re-encrypt every stored personal PE token, and every notification webhook URL, with the "
+        "newest of TOKEN_ENCRYPTION_KEYS (the first), so the older keys can then be removed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,4 +29,15 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"{len(result.unreadable)} token{'s' if len(result.unreadable) != 1 else ''} no key opens "
                 f"(left as they are; their owners must store them again on their profile page): {names}"
+            )
+        webhooks = rotate_urls(dry_run=dry_run)
+        if webhooks.rotated or webhooks.current:
+            self.stdout.write(
+                f"{webhooks.rotated} webhook URL{'s' if webhooks.rotated != 1 else ''} {verb} with the newest key; "
+                f"{webhooks.current} already under it."
+            )
+        if webhooks.unreadable:
+            self.stderr.write(
+                f"{len(webhooks.unreadable)} webhook URL(s) no key opens (left as they are; add them again): "
+                + ", ".join(webhooks.unreadable)
             )
