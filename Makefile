@@ -25,7 +25,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 # The demo runs as production does (DEBUG off: the app's own error pages), on plain http on
-# loopback, with keys that are public and for the demo only.
+# loopback, with keys that are public and for the demo only, and one background worker beside
+# the web server (manage.py worker); its e-mails are printed on the console.
 demo: install
 	@mkdir -p .demo
 	DEBUG=false \
@@ -39,6 +40,7 @@ demo: install
 	RBAC_URL=http://127.0.0.1:$(ORCHESTRATOR_PORT) \
 	ORCHESTRATOR_TOKEN=demo-service-token \
 	ORCHESTRATOR_ENVIRONMENTS=production,development,modules \
+	SITE_URL=http://127.0.0.1:$(PORT) EMAIL_BACKEND=console SYNC_JOBS_SECONDS=5 \
 	$(PY) manage.py demo --port $(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).

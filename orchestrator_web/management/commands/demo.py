@@ -1,23 +1,24 @@
 from __future__ import annotations
 
-import logging
-import threading
-import time
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
-from orchestrator_web.jobs.services import sync
 from orchestrator_web.management.commands.seed_demo import DEMO_USERS
 from orchestrator_web.simulator import Simulator, StandIn
 
 
 class Command(BaseCommand):
-    help = "Run the demo: migrate, seed users, start the stand-in orchestrator and serve on 127.0.0.1."
+    help = (
+        "Run the demo: migrate, seed users, start the stand-in orchestrator and one background worker, "
+        "and serve on 127.0.0.1."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -41,24 +42,22 @@ class Command(BaseCommand):
             "logins (user / password):",
             *[f"  {login:<7} / {user.password:<12} {user.role}" for login, user in DEMO_USERS.items()],
             "PE logins at the stand-in, for a personal token: alice / alice-password, bob / bob-password",
-            "sync_jobs runs every 5 seconds in the background. Stop with Ctrl-C.",
+            "bob's db::failover in production waits for alice's approval (see /approvals/).",
+            "One worker runs beside the server (manage.py worker): sync_jobs, approval expiry and",
+            "notifications; e-mails are printed here. Stop with Ctrl-C.",
             "",
         ]
         self.stdout.write("\n".join(lines))
-        # What cron does in production: keep jobs nobody is watching up to date.
-        threading.Thread(target=_sync_forever, name="demo-sync-jobs", daemon=True).start()
+        # As in production: a worker process beside the web server, with the same settings.
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "worker", "--no-reload", "--verbosity", "0"]
+        )
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
+            worker.terminate()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
             stand_in.stop()
-
-
-def _sync_forever(every: float = 5.0) -> None:
-    while True:
-        time.sleep(every)
-        try:
-            sync()
-        except Exception:
-            logging.getLogger(__name__).exception("demo: sync_jobs failed")
-        finally:
-            connection.close()

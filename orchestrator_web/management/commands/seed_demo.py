@@ -18,8 +18,8 @@ class DemoUser(NamedTuple):
 
 DEMO_USERS = {
     "admin": DemoUser("admin-demo", "superuser: runs everything, sees everything, manages permissions", True),
-    "alice": DemoUser("alice-demo", "operator"),
-    "bob": DemoUser("bob-demo", "database operator"),
+    "alice": DemoUser("alice-demo", "operator, and approver of database launches"),
+    "bob": DemoUser("bob-demo", "database operator: db::failover in production waits for alice's approval"),
     "victor": DemoUser("victor-demo", "auditor", permissions=("view_all_jobs",)),
 }
 
@@ -31,7 +31,10 @@ DEMO_GROUPS = {
     ),
     "Database operators": (["bob"], [("db::failover", "production"), ("backup::snapshot", "")]),
     "Developers": (["alice", "bob"], [("*", "development")]),
+    "DB approvers": (["alice"], []),
 }
+# Four eyes: (group, plan) → the approver group whose member must approve it in production.
+DEMO_APPROVALS = {("Database operators", "db::failover"): "DB approvers"}
 
 
 class Command(BaseCommand):
@@ -42,6 +45,7 @@ class Command(BaseCommand):
         for login, demo in DEMO_USERS.items():
             user, created = User.objects.get_or_create(username=login)
             if created:
+                user.email = f"{login}@example.net"  # the demo prints its e-mails on the console
                 user.set_password(demo.password)
                 user.is_superuser = user.is_staff = demo.superuser
                 user.save()
@@ -56,3 +60,9 @@ class Command(BaseCommand):
                 # Operators see each other's jobs.
                 GroupProfile.objects.create(group=group, is_team=name == "Operators")
                 self.stdout.write(f"created demo group {name}")
+        for (name, plan), approvers in DEMO_APPROVALS.items():
+            PlanGrant.objects.filter(group__name=name, plan=plan, requires_approval=False).update(
+                requires_approval=True,
+                approver_group=Group.objects.get(name=approvers),
+                approval_environments="production",
+            )
