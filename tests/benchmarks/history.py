@@ -1,4 +1,5 @@
-"""History at scale: the history page and the job page at 1,000 / 100,000 / 1,000,000 jobs.
+"""History at scale: the history page (unfiltered, a deep page, each filter, part of a name,
+free text, each order) and the job page at 1,000 / 100,000 / 1,000,000 jobs.
 
 Each size gets its own database, seeded with bulk inserts (a realistic spread of plans,
 states, people, teams, environments, two years of dates, parameter values and descriptions),
@@ -113,6 +114,10 @@ def seed(size: int) -> dict[str, Any]:
             batch = []
     Job.objects.bulk_create(batch)
     middle = Job.objects.order_by("-created_at", "-id").values_list("pk", flat=True)[size // 2]
+    from orchestrator_web.jobs.selectors import RunTime
+
+    longest = Job.objects.filter(finished_at__isnull=False).annotate(run_time=RunTime(connection.vendor))
+    middle_longest = longest.order_by("-run_time", "-id").values_list("pk", flat=True)[longest.count() // 2]
     detail = Job.objects.order_by("-created_at", "-id").first()
     JobEvent.objects.bulk_create(
         [JobEvent(job=detail, event_id=n, type="out_message", details={"message": f"step {n}"}) for n in range(30)]
@@ -121,13 +126,27 @@ def seed(size: int) -> dict[str, Any]:
         if postgres:
             cursor.execute("CREATE INDEX job_search_trgm ON jobs_job USING gin (search_text gin_trgm_ops)")
         cursor.execute("ANALYZE")
-    return {"auditor": auditor, "member": users[0], "team": teams[0], "middle": middle, "detail": detail.pk}
+    return {
+        "auditor": auditor,
+        "member": users[0],
+        "team": teams[0],
+        "middle": middle,
+        "middle_longest": middle_longest,
+        "detail": detail.pk,
+    }
 
 
 # Shown, not judged: SQLite keeps no statistics for its full-text index, so a search always
 # reads every job that holds the text, which for a word in 80,000 of a million jobs is slower
 # than the scan it replaced (PostgreSQL's statistics pick a scan for it).
 COMMON_WORD = "free-text search, a common word"
+
+
+# Shown, not judged: an order and a filter together have no index of their own (one per pair
+# would be many more writes per launch); the database reads one of the two indexes and sorts, or
+# walks the order's index past the jobs the filter leaves out.
+PLAN_LONGEST = "filter and order: plan, longest first"
+SHOWN_ONLY = (COMMON_WORD, PLAN_LONGEST)
 
 
 def cases(seeded: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
@@ -144,8 +163,16 @@ def cases(seeded: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
         ("filter: team", "auditor", {"team": str(seeded["team"].pk)}),
         ("filter: environment", "auditor", {"environment": "development"}),
         ("filter: submitted between", "auditor", month),
+        ("filter: part of a plan name", "auditor", {"plan": "PATCH"}),
+        ("filter: part of a requester's name", "auditor", {"requested_by": "user00"}),  # 10 people
         ("free-text search", "auditor", {"q": "chg-4242"}),
         (COMMON_WORD, "auditor", {"q": "restart"}),  # in 8% of the jobs
+        ("sort: oldest first", "auditor", {"sort": "oldest"}),
+        ("sort: finished last first", "auditor", {"sort": "finished"}),
+        ("sort: longest first", "auditor", {"sort": "duration"}),
+        ("sort: longest first, deep page", "auditor", {"sort": "duration", "before": str(seeded["middle_longest"])}),
+        ("sort: longest first (member)", "member", {"sort": "duration"}),
+        (PLAN_LONGEST, "auditor", {"sort": "duration", "plan": "db::failover"}),
     ]
 
 
@@ -174,7 +201,7 @@ def run_size(database: str, size: int) -> list[dict[str, Any]]:
         with CaptureQueriesContext(connection) as queries:
             hit()
         results.append({"case": name, "size": size, "stat": stat, "queries": len(queries)})
-        print(f"  {database} {size:>9,} {name:<28} {stat.median_ms:8.2f} ms  {len(queries)} queries", flush=True)
+        print(f"  {database} {size:>9,} {name:<38} {stat.median_ms:8.2f} ms  {len(queries)} queries", flush=True)
     return results
 
 
@@ -199,7 +226,7 @@ def main() -> None:
             ratio = r["stat"].median_ms / first["stat"].median_ms
             free_text = r["case"] == "free-text search"
             limit = 3.0 if free_text else 2.0
-            judged = size == sizes[-1] and size != smallest and r["case"] != COMMON_WORD
+            judged = size == sizes[-1] and size != smallest and r["case"] not in SHOWN_ONLY
             rows.append(
                 Row(
                     "history",
