@@ -53,7 +53,9 @@ def main() -> None:
             ("tools::noop", {}),
             ("patching::run", {"targets": "web01.example.net"}),
         ]:
-            job, _ = submit(alice, Launch(plan, "production", params, [], f"Screenshot: {plan}", None, {}, {}), uuid.uuid4())
+            job, _ = submit(
+                alice, Launch(plan, "production", params, [], f"Screenshot: {plan}", None, {}, {}), uuid.uuid4()
+            )
         running = job
         with gunicorn(stand_in.url, workers=1, threads=4) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

@@ -248,3 +248,58 @@ class StopSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=["stopped", "outcome unknown"])
     message = serializers.CharField()
     job = JobDetailSerializer()
+
+
+# -- four eyes -----------------------------------------------------------------------------------
+
+
+class GivenApprovalSerializer(serializers.Serializer[Any]):
+    approver = serializers.CharField(source="approver_username")
+    comment = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField()
+
+
+class ApprovalSerializer(serializers.Serializer[Any]):
+    """A launch that waits (or waited) for approval: an approvals.ApprovalRequest."""
+
+    job = JobSerializer()
+    approver_group = serializers.CharField(source="approver_group_name", help_text="Whose members may approve it.")
+    required = serializers.IntegerField(help_text="Approvals needed, by different people.")
+    approvals = GivenApprovalSerializer(many=True, help_text="The approvals that count so far.")
+    expires_at = serializers.DateTimeField(help_text="Nothing is sent if it is not approved by then.")
+    outcome = serializers.ChoiceField(choices=["waiting", "approved", "rejected", "expired", "withdrawn", "refused"])
+    decided_by = serializers.CharField(source="decided_by_username", allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    comment = serializers.CharField(allow_blank=True, help_text="Why it was rejected.")
+    sensitive_params = serializers.ListField(
+        source="job.sensitive_params",
+        child=serializers.CharField(),
+        help_text="Which parameters are sensitive (an approver never sees their values).",
+    )
+
+
+class ApprovalListSerializer(serializers.Serializer[Any]):
+    results = ApprovalSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class DecisionSerializer(serializers.Serializer[dict[str, Any]]):
+    comment = StrictCharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Optional to approve; required to reject."
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["A JSON object is expected."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return dict(super().to_internal_value(data))
+
+
+class DecidedSerializer(serializers.Serializer[Any]):
+    message = serializers.CharField(help_text="What happened, as the job page says it.")
+    job = JobDetailSerializer()

@@ -11,6 +11,9 @@ urlpatterns = [
     path("jobs/<int:job_id>", views.job_detail, name="job"),
     path("jobs/<int:job_id>/events", views.job_events, name="job_events"),
     path("jobs/<int:job_id>/stop", views.job_stop, name="job_stop"),
+    path("jobs/<int:job_id>/approve", views.job_approve, name="job_approve"),
+    path("jobs/<int:job_id>/reject", views.job_reject, name="job_reject"),
+    path("approvals", views.approval_list, name="approvals"),
     path("openapi.json", views.OpenApiView.as_view(), name="openapi"),
     path("docs", views.DocsView.as_view(), name="docs"),
     # Last: whatever else is asked under /api/v1/ answers a JSON 404.

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -38,6 +38,9 @@ from orchestrator_web.accounts.models import ApiToken
 from orchestrator_web.api import history, schema
 from orchestrator_web.api.errors import Conflict, PEFailed, PEUnavailable
 from orchestrator_web.api.serializers import (
+    ApprovalListSerializer,
+    DecidedSerializer,
+    DecisionSerializer,
     EventListSerializer,
     JobDetailSerializer,
     JobListSerializer,
@@ -48,6 +51,9 @@ from orchestrator_web.api.serializers import (
     StopSerializer,
     WhoamiSerializer,
 )
+from orchestrator_web.approvals import selectors as approval_selectors
+from orchestrator_web.approvals import services as approval_services
+from orchestrator_web.approvals.models import Approval, ApprovalRequest
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.connection import guard
@@ -388,7 +394,8 @@ def _launch(request: Request) -> Response:
     summary="Launch a plan",
     description=(
         "Checked exactly as the launch form checks it. Answers 201 with the job whatever PE answered "
-        "(its state says so: pending, rejected, not_submitted, unknown). With `Idempotency-Key`, a retried "
+        "(its state says so: pending, rejected, not_submitted, unknown, or awaiting_approval when a grant asks for "
+        "approval: nothing is sent until it is approved, see approveJob). With `Idempotency-Key`, a retried "
         "request answers 200 with the first job and sends nothing again. With `validate_only=true`, answers "
         "200 with the plan_run body that would be sent (Sensitive values masked) and creates nothing."
     ),
@@ -545,6 +552,105 @@ def job_stop(request: Request, job_id: int) -> Response:
         raise PEFailed(message)
     data = {"outcome": outcome, "message": message, "job": job}
     return Response(StopSerializer(data, context={"request": request}).data, status=202)
+
+
+# -- four eyes ----------------------------------------------------------------------------------
+
+APPROVAL_LISTS = {
+    "waiting_for_me": "Launches waiting for an approval you may give (not your own), the first to expire first.",
+    "asked_by_me": "Your launches still waiting, then your most recently decided ones.",
+}
+
+
+def _with_approvals(found: QuerySet[ApprovalRequest]) -> QuerySet[ApprovalRequest]:
+    counted = Approval.objects.filter(counted=True).order_by("at", "id")
+    return found.prefetch_related(Prefetch("approvals", queryset=counted))
+
+
+@extend_schema(
+    operation_id="listApprovals",
+    summary="Launches waiting for approval",
+    description="The /approvals/ page as JSON. " + " ".join(f"`{k}`: {v}" for k, v in APPROVAL_LISTS.items()),
+    tags=["approvals"],
+    parameters=[
+        OpenApiParameter(
+            "list",
+            {"type": "string", "enum": list(APPROVAL_LISTS)},
+            description="Which list; default waiting_for_me.",
+        )
+    ],
+    responses={200: ApprovalListSerializer, **schema.errors(400)},
+)
+@api_view(["GET"])
+def approval_list(request: Request) -> Response:
+    user = _user(request)
+    which = request.query_params.get("list") or "waiting_for_me"
+    if which not in APPROVAL_LISTS:
+        raise _invalid("list", f"Give one of {', '.join(APPROVAL_LISTS)}.")
+    if which == "waiting_for_me":
+        found = list(_with_approvals(approval_selectors.waiting_for(user))[:MAX_PAGE])
+    else:
+        waiting, decided = approval_selectors.asked_by(user)
+        found = [*_with_approvals(waiting)[:MAX_PAGE], *_with_approvals(decided)]
+    data = {"results": found, "next": None, "previous": None}
+    return Response(ApprovalListSerializer(data, context={"request": request}).data)
+
+
+def _decide(request: Request, job_id: int, decision: str) -> Response:
+    user = _user(request)
+    given = DecisionSerializer(data=request.data or {})
+    given.is_valid(raise_exception=True)
+    comment = given.validated_data.get("comment", "").strip()
+    job = access.get_job_to_review(user, job_id)
+    if not ApprovalRequest.objects.filter(job=job).exists():
+        raise Conflict(f"Job {job.pk} needed no approval; there is nothing to {decision}.")
+    if decision == "reject" and not comment:
+        raise _invalid("comment", "Say why you reject it: a comment is required.")
+    try:
+        if decision == "approve":
+            outcome = approval_services.approve(job, user, comment, _django(request))
+        else:
+            outcome = approval_services.reject(job, user, comment, _django(request))
+    except approval_services.NotAllowed as exc:
+        access.deny(_django(request), exc.message, f"job {job.pk}")
+    if not outcome.done:
+        raise Conflict(outcome.message)
+    job.refresh_from_db()
+    return Response(DecidedSerializer({"message": outcome.message, "job": job}, context={"request": request}).data)
+
+
+DECISION_ERRORS = schema.errors(400, 403, 404, 409)
+
+
+@extend_schema(
+    operation_id="approveJob",
+    summary="Approve a launch that waits for approval",
+    description=(
+        "The approval that completes the count sends the plan at once, as its requester, and the run carries "
+        "`userdata.orchestrator_web.approved_by`; both people's permissions are checked again first. 409 when "
+        "the launch is no longer waiting or you approved it already; 403 for your own launch or when you are "
+        "not in its approver group."
+    ),
+    tags=["approvals"],
+    request=DecisionSerializer,
+    responses={200: DecidedSerializer, **DECISION_ERRORS},
+)
+@api_view(["POST"])
+def job_approve(request: Request, job_id: int) -> Response:
+    return _decide(request, job_id, "approve")
+
+
+@extend_schema(
+    operation_id="rejectJob",
+    summary="Reject a launch that waits for approval",
+    description="Ends it as rejected_by_approver; nothing is sent. A comment (the requester reads it) is required.",
+    tags=["approvals"],
+    request=DecisionSerializer,
+    responses={200: DecidedSerializer, **DECISION_ERRORS},
+)
+@api_view(["POST"])
+def job_reject(request: Request, job_id: int) -> Response:
+    return _decide(request, job_id, "reject")
 
 
 # -- the description and its page ----------------------------------------------------------------

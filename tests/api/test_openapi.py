@@ -45,6 +45,9 @@ def test_the_description_is_openapi_3_1_and_public(db: None) -> None:
         "/api/v1/jobs/{job_id}",
         "/api/v1/jobs/{job_id}/events",
         "/api/v1/jobs/{job_id}/stop",
+        "/api/v1/jobs/{job_id}/approve",
+        "/api/v1/jobs/{job_id}/reject",
+        "/api/v1/approvals",
     }
     assert document["components"]["securitySchemes"]["apiToken"] == {
         "type": "http",
@@ -108,6 +111,9 @@ OPERATIONS = [
     ("GET", "/api/v1/jobs/{job_id}"),
     ("GET", "/api/v1/jobs/{job_id}/events"),
     ("POST", "/api/v1/jobs/{job_id}/stop"),
+    ("POST", "/api/v1/jobs/{job_id}/approve"),
+    ("POST", "/api/v1/jobs/{job_id}/reject"),
+    ("GET", "/api/v1/approvals"),
 ]
 CHECKS = [
     not_a_server_error,

@@ -55,7 +55,9 @@ def test_every_page_passes_axe(
     page.goto(f"{site}/accounts/login/")
     found = {"login": violations(page)}
     log_in(page, site, "alice", "alice-password")
-    job, _ = submit(alice, Launch("patching::run", "production", {"targets": "web01"}, [], "", None, {}, {}), uuid.uuid4())
+    job, _ = submit(
+        alice, Launch("patching::run", "production", {"targets": "web01"}, [], "", None, {}, {}), uuid.uuid4()
+    )
     done, _ = submit(alice, Launch("tools::noop", "production", {}, [], "", None, {}, {}), uuid.uuid4())
     clock.advance(30)
     pages = {
