@@ -264,7 +264,8 @@ class ApprovalSerializer(serializers.Serializer[Any]):
 
     job = JobSerializer()
     approver_group = serializers.CharField(source="approver_group_name", help_text="Whose members may approve it.")
-    required = serializers.IntegerField(help_text="Approvals needed, by different people.")
+    # Named like Field.required: DRF takes the declared field off the class (see ErrorDetailSerializer).
+    required = serializers.IntegerField(help_text="Approvals needed, by different people.")  # type: ignore[assignment]
     approvals = GivenApprovalSerializer(many=True, help_text="The approvals that count so far.")
     expires_at = serializers.DateTimeField(help_text="Nothing is sent if it is not approved by then.")
     outcome = serializers.ChoiceField(choices=["waiting", "approved", "rejected", "expired", "withdrawn", "refused"])
