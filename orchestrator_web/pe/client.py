@@ -1,7 +1,8 @@
 """Client for the PE orchestrator API, `https://<host>:8143/orchestrator/v1`.
 
 Implements orchestrator-api.md sections 1 (forming requests, errors), 2.1 (plan_run),
-2.4 (stop_plan), 3 (plan catalogue) and 4 (plan jobs and events). Plain Python over
+2.3 (scheduled environment jobs), 2.4 (stop_plan), 3 (plan catalogue) and 4 (plan jobs and
+events). Plain Python over
 requests; nothing here knows about Django.
 """
 
@@ -31,7 +32,18 @@ from .errors import (
     api_error,
 )
 from .guard import Guard
-from .types import Event, EventPage, Plan, PlanJob, PlanJobPage, PlanList
+from .types import (
+    SCHEDULED_JOB_TYPES,
+    Event,
+    EventPage,
+    Plan,
+    PlanJob,
+    PlanJobPage,
+    PlanList,
+    Schedule,
+    ScheduledJob,
+    ScheduledJobPage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +131,17 @@ def _job_segment(job_id: str | int) -> str:
     if not JOB_ID.match(job_id):
         raise ValueError(f"{job_id!r} is not a plan job id")
     return job_id
+
+
+SCHEDULED_ORDER_BY = ("next_run_time", "environment", "owner", "name", "type")
+
+
+def plan_input(plan_name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan's `input` for PE's scheduler (section 2.3): every parameter wrapped as
+    `{"value": <json>}`, as environment_plan_run takes them (section 2.2)."""
+    if not PLAN_NAME.match(plan_name):
+        raise ValueError(f"{plan_name!r} is not a valid plan name")
+    return {"name": plan_name, "parameters": {name: {"value": value} for name, value in params.items()}}
 
 
 def _utc(moment: datetime) -> str:
@@ -391,3 +414,120 @@ class OrchestratorClient(ServiceClient):
         """`GET /plan_jobs/<id>/event/<event-id>`: one event, `out_message` not truncated."""
         path = f"/plan_jobs/{_job_segment(job_id)}/event/{_job_segment(event_id)}"
         return Event.from_json(self._request("GET", path))
+
+    # -- section 2.3: PE's scheduler ---------------------------------------------------
+
+    def _scheduled_command(self, method: str, path: str, body: dict[str, Any]) -> str:
+        """POST or PUT whose success answer is 200 `{"scheduled_job": {"id", "name"}}`."""
+        try:
+            data = self._request(method, path, body=body)
+        except UnexpectedResponse as exc:
+            if exc.status is not None and 200 <= exc.status < 300:
+                raise OutcomeUnknown(f"{exc.message}; the schedule may have been saved", exc.status) from exc
+            raise
+        ref = data.get("scheduled_job") if isinstance(data, dict) else None
+        name = ref.get("name") if isinstance(ref, dict) else None
+        if isinstance(name, int) and not isinstance(name, bool):
+            name = str(name)
+        if not isinstance(name, str) or not JOB_ID.match(name):
+            raise OutcomeUnknown("the orchestrator took the schedule but returned no scheduled job name")
+        return name
+
+    def schedule_plan(
+        self,
+        plan_name: str,
+        params: Mapping[str, Any],
+        schedule: Schedule,
+        *,
+        environment: str,
+        description: str = "",
+        userdata: Mapping[str, Any] | None = None,
+    ) -> str:
+        """`POST /scheduled_jobs/environment_jobs` with `type: "plan"` (section 2.3): run
+        `plan_name` with `params` (plain JSON values; wrapped here as `{"value": ...}`) in
+        `environment` at `schedule.start_time`, then every `schedule.interval_seconds` seconds
+        when that is set. Returns the scheduled job's name (its id, digits). PE answers 200.
+
+        Raises Unreachable when nothing was sent; OutcomeUnknown when the schedule may exist
+        without us hearing of it; UnknownEnvironment (404), ValidationError, InvalidTime,
+        TargetProblem (400) or NotPermitted (403) when PE refused it; ValueError for a bad
+        plan name or a naive start time (nothing sent).
+        """
+        body: dict[str, Any] = {
+            "type": "plan",
+            "input": plan_input(plan_name, params),
+            "environment": environment,
+            "schedule": schedule.to_json(),
+            "description": description,
+            "userdata": dict(userdata or {}),
+        }
+        return self._scheduled_command("POST", "/scheduled_jobs/environment_jobs", body)
+
+    def list_scheduled_jobs(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_by: str | None = None,
+        order: str | None = None,
+        type: str | None = None,
+    ) -> ScheduledJobPage:
+        """`GET /scheduled_jobs/environment_jobs` (section 2.3). `order_by` is one of
+        next_run_time (PE's default), environment, owner, name, type; `order` asc or desc;
+        `type` plan, task or deploy. Raises ValueError for other values (nothing sent)."""
+        if order_by is not None and order_by not in SCHEDULED_ORDER_BY:
+            raise ValueError(f"order_by must be one of {', '.join(SCHEDULED_ORDER_BY)}")
+        if order is not None and order not in ("asc", "desc"):
+            raise ValueError("order must be asc or desc")
+        if type is not None and type not in SCHEDULED_JOB_TYPES:
+            raise ValueError(f"type must be one of {', '.join(SCHEDULED_JOB_TYPES)}")
+        params = {"limit": limit, "offset": offset, "order_by": order_by, "order": order, "type": type}
+        params = {key: value for key, value in params.items() if value is not None}
+        data = self._request("GET", "/scheduled_jobs/environment_jobs", params=params)
+        return ScheduledJobPage.from_json(data)
+
+    def get_scheduled_job(self, scheduled_job_id: str | int) -> ScheduledJob:
+        """`GET /scheduled_jobs/environment_jobs/<id>` (section 2.3); an APIError with status 404
+        when PE has no such scheduled job."""
+        path = f"/scheduled_jobs/environment_jobs/{_job_segment(scheduled_job_id)}"
+        return ScheduledJob.from_json(self._request("GET", path))
+
+    def change_scheduled_job(
+        self,
+        scheduled_job_id: str | int,
+        *,
+        plan: tuple[str, Mapping[str, Any]] | None = None,
+        schedule: Schedule | None = None,
+        environment: str | None = None,
+        description: str | None = None,
+        userdata: Mapping[str, Any] | None = None,
+        enabled: bool | None = None,
+    ) -> str:
+        """`PUT /scheduled_jobs/environment_jobs/<id>` (section 2.3). Each key given replaces
+        PE's value whole: `plan` = (plan name, every parameter) becomes the whole `input`,
+        `schedule` the whole schedule; keys left as None are not sent and stay as they are.
+        `enabled=False` is PE's only way to remove a schedule (there is no DELETE), after which
+        PE refuses edits with DisabledScheduledJob (400). Returns the scheduled job's name.
+        Raises as schedule_plan does, and ValueError when nothing would change."""
+        body: dict[str, Any] = {}
+        if plan is not None:
+            body["input"] = plan_input(*plan)
+        if schedule is not None:
+            body["schedule"] = schedule.to_json()
+        if environment is not None:
+            body["environment"] = environment
+        if description is not None:
+            body["description"] = description
+        if userdata is not None:
+            body["userdata"] = dict(userdata)
+        if enabled is not None:
+            body["enabled"] = enabled
+        if not body:
+            raise ValueError("nothing to change")
+        path = f"/scheduled_jobs/environment_jobs/{_job_segment(scheduled_job_id)}"
+        return self._scheduled_command("PUT", path, body)
+
+    def disable_scheduled_job(self, scheduled_job_id: str | int) -> str:
+        """Remove a schedule the only way PE allows: `PUT {"enabled": false}` (section 2.3).
+        PE keeps it, disabled, and refuses later edits."""
+        return self.change_scheduled_job(scheduled_job_id, enabled=False)

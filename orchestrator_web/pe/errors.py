@@ -85,6 +85,29 @@ class MismatchedJobEventId(APIError):
     kinds = ("puppetlabs.orchestrator/mismatched-job-event-id",)
 
 
+class DisabledScheduledJob(APIError):
+    """A scheduled job that was disabled (PE's soft delete) cannot be edited (section 2.3)."""
+
+    kinds = ("puppetlabs.orchestrator/disabled-scheduled-job",)
+
+
+class InvalidTime(APIError):
+    """A schedule's start time PE will not take, such as one in the past (section 1.5)."""
+
+    kinds = ("puppetlabs.orchestrator/invalid-time",)
+
+
+class TargetProblem(APIError):
+    """A `query` or `node_group` parameter PE could not turn into targets (section 2.3)."""
+
+    kinds = (
+        "puppetlabs.orchestrator/empty-environment",
+        "puppetlabs.orchestrator/empty-target",
+        "puppetlabs.orchestrator/puppetdb-error",
+        "puppetlabs.orchestrator/query-error",
+    )
+
+
 class AuthenticationError(APIError):
     """PE refused the token (HTTP 401, one of the puppetlabs.rbac kinds)."""
 
@@ -118,6 +141,9 @@ _BY_KIND: dict[str, type[APIError]] = {
         UnknownPlan,
         UnknownJob,
         MismatchedJobEventId,
+        DisabledScheduledJob,
+        InvalidTime,
+        TargetProblem,
         UserUnauthenticated,
         TokenExpired,
         TokenRevoked,

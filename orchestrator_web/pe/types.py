@@ -1,4 +1,4 @@
-"""Typed views of what the orchestrator returns (orchestrator-api.md sections 3 and 4).
+"""Typed views of what the orchestrator returns (orchestrator-api.md sections 2.3, 3 and 4).
 
 Parsers accept extra keys (PE adds fields between versions) and raise UnexpectedResponse
 when a key the API documents as always present is missing or has the wrong JSON type.
@@ -186,6 +186,8 @@ class PlanJob:
     duration: float | None = None
     status: dict[str, Any] = field(default_factory=dict)
     id: str = ""
+    # The scheduled job that started it (section 4.1: string or null; section 2.3).
+    scheduled_job_id: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -200,6 +202,7 @@ class PlanJob:
         options = r.child("options")
         owner = r.get("owner", dict, required=False)
         duration = r.get("duration", (int, float), required=False)
+        scheduled = options.get("scheduled_job_id", (str, int), required=False)
         return cls(
             name=r.string_id("name"),
             state=state,
@@ -217,6 +220,7 @@ class PlanJob:
             duration=float(duration) if duration is not None else None,
             status=r.get("status", dict, required=False, default={}),
             id=r.get("id", str, required=False, default=""),
+            scheduled_job_id=None if scheduled is None else str(scheduled),
         )
 
 
@@ -275,3 +279,130 @@ class EventPage:
             event = next_events.get("event")
             next_start = str(event) if isinstance(event, (str, int)) and not isinstance(event, bool) else None
         return cls(items=items, next_start=next_start)
+
+
+# -- section 2.3: scheduled environment jobs ------------------------------------------------
+
+SCHEDULED_JOB_TYPES = ("plan", "task", "deploy")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a scheduled job runs: first at `start_time` (timezone-aware), then every
+    `interval_seconds` seconds, or only once when that is None (section 2.3)."""
+
+    start_time: datetime
+    interval_seconds: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"start_time": "<ISO-8601 with offset>", "interval": null | {"units": "seconds", "value": N}}`."""
+        if self.start_time.tzinfo is None:
+            raise ValueError("a schedule's start time must be timezone-aware")
+        if self.interval_seconds is not None and self.interval_seconds <= 0:
+            raise ValueError("a schedule's interval must be a positive number of seconds")
+        interval = None if self.interval_seconds is None else {"units": "seconds", "value": self.interval_seconds}
+        return {"start_time": self.start_time.isoformat(timespec="seconds"), "interval": interval}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Schedule:
+        r = JsonReader(data, where)
+        start = r.timestamp("start_time")
+        if start is None:
+            raise UnexpectedResponse(f"{where}: missing key 'start_time'")
+        if start.tzinfo is None:
+            raise UnexpectedResponse(f"{where}.start_time: no UTC offset")
+        raw = r.get("interval", dict, required=False)
+        seconds = None
+        if raw is not None:
+            interval = JsonReader(raw, f"{where}.interval")
+            units = interval.get("units", str)
+            value = interval.get("value", int)
+            if units != "seconds":
+                raise UnexpectedResponse(f"{where}.interval.units: unknown unit {units!r}")
+            seconds = value
+        return cls(start_time=start, interval_seconds=seconds)
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One job in PE's scheduler (`GET /scheduled_jobs/environment_jobs[/<id>]`, section 2.3).
+
+    For a plan, `plan_name` and `parameters` come from `input`, the parameters unwrapped from
+    their `{"value": ...}` objects; `parameter_kinds` keeps the `type` ("query", "node_group")
+    of those that had one. `next_run_time` is None when PE gives none (a finished or disabled
+    schedule).
+    """
+
+    name: str
+    id: str
+    type: str
+    enabled: bool
+    environment: str
+    description: str
+    schedule: Schedule
+    owner: Owner | None
+    userdata: dict[str, Any]
+    input: dict[str, Any]
+    plan_name: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    parameter_kinds: dict[str, str] = field(default_factory=dict)
+    next_run_time: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "scheduled_job") -> ScheduledJob:
+        r = JsonReader(data, where)
+        type_ = r.get("type", str)
+        input_ = r.get("input", dict, required=False, default={})
+        plan_name = ""
+        parameters: dict[str, Any] = {}
+        kinds: dict[str, str] = {}
+        if type_ == "plan":
+            plan = JsonReader(input_, f"{where}.input")
+            plan_name = plan.get("name", str)
+            for key, wrapped in plan.get("parameters", dict, required=False, default={}).items():
+                item = JsonReader(wrapped, f"{where}.input.parameters.{key}")
+                if "value" not in item.data:
+                    raise UnexpectedResponse(f"{where}.input.parameters.{key}: missing key 'value'")
+                parameters[key] = item.data["value"]
+                kind = item.get("type", str, required=False)
+                if kind:
+                    kinds[key] = kind
+        owner = r.get("owner", dict, required=False)
+        return cls(
+            name=r.string_id("name"),
+            id=r.get("id", str, required=False, default=""),
+            type=type_,
+            enabled=r.get("enabled", bool),
+            environment=r.get("environment", str),
+            description=r.get("description", str, required=False, default=""),
+            schedule=Schedule.from_json(r.get("schedule", dict), f"{where}.schedule"),
+            owner=Owner.from_json(owner, f"{where}.owner") if owner is not None else None,
+            userdata=r.get("userdata", dict, required=False, default={}),
+            input=input_,
+            plan_name=plan_name,
+            parameters=parameters,
+            parameter_kinds=kinds,
+            next_run_time=r.timestamp("next_run_time"),
+        )
+
+
+@dataclass(frozen=True)
+class ScheduledJobPage:
+    items: list[ScheduledJob]
+    limit: int | None
+    offset: int
+    total: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> ScheduledJobPage:
+        r = JsonReader(data, "scheduled_jobs")
+        items = [
+            ScheduledJob.from_json(item, f"scheduled_jobs.items[{i}]") for i, item in enumerate(r.get("items", list))
+        ]
+        pagination = r.child("pagination", required=False)
+        return cls(
+            items=items,
+            limit=pagination.get("limit", int, required=False),
+            offset=pagination.get("offset", int, required=False, default=0),
+            total=pagination.get("total", int, required=False, default=len(items)),
+        )
