@@ -38,7 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--cert", help="serve HTTPS with this certificate chain (PEM)")
     parser.add_argument("--key", help="private key for --cert (PEM)")
-    parser.add_argument("--speed", type=float, default=1.0, help="run plans this many times faster (default 1)")
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="run plans, and reach scheduled runs, this many times faster (default 1)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request (paths only, never tokens)")
     return parser
 

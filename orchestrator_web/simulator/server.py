@@ -144,6 +144,34 @@ class Handler(BaseHTTPRequestHandler):
                 200,
                 True,
             ),
+            (
+                "POST",
+                o + r"/scheduled_jobs/environment_jobs",
+                lambda u, q, b: sim.create_scheduled_job(u, self._base(), b),
+                200,
+                True,
+            ),
+            (
+                "GET",
+                o + r"/scheduled_jobs/environment_jobs",
+                lambda u, q, b: sim.list_scheduled_jobs(self._base(), q),
+                200,
+                True,
+            ),
+            (
+                "GET",
+                o + r"/scheduled_jobs/environment_jobs/(?P<job>[^/]+)",
+                lambda u, q, b, job: sim.get_scheduled_job(self._base(), job),
+                200,
+                True,
+            ),
+            (
+                "PUT",
+                o + r"/scheduled_jobs/environment_jobs/(?P<job>[^/]+)",
+                lambda u, q, b, job: sim.change_scheduled_job(u, self._base(), job, b),
+                200,
+                True,
+            ),
             ("GET", r + r"/v1/roles", lambda u, q, b: sim.rbac_roles(u), 200, True),
             ("GET", r + r"/v1/users", lambda u, q, b: sim.rbac_users(u), 200, True),
             ("GET", r + r"/v1/users/current", lambda u, q, b: sim.rbac_subject(u), 200, True),
@@ -194,8 +222,10 @@ class Handler(BaseHTTPRequestHandler):
             if needs_token:
                 user = sim.authenticate(self.headers.get("X-Authentication") or query_token(raw_query))
                 login = user.login
-            if method == "POST" and body is _NO_BODY:
+            if method in ("POST", "PUT") and body is _NO_BODY:
                 raise validation_error("A JSON request body is required", field="body")
+            if path.startswith(PREFIX + "/"):
+                sim.fire_due()  # the scheduler's runs that came due meanwhile, dated when they were
             status, answer = success, handler(user, query, body, **groups)
         except PEFailure as failure:
             status, answer = failure.status, failure.body

@@ -317,6 +317,7 @@ class SimJob:
     events: list[dict[str, Any]] = field(default_factory=list)
     task_jobs: list[tuple[str, float, float]] = field(default_factory=list)
     stopped_at: float | None = None
+    scheduled_job_id: str | None = None
 
     def state(self, now: float) -> str:
         if now >= self.ends:
@@ -325,6 +326,27 @@ class SimJob:
 
     def finished(self, now: float) -> bool:
         return now >= self.ends
+
+
+@dataclass
+class SimSchedule:
+    """A job in the stand-in's scheduler (section 2.3). Runs are numbered from 0: run k is due
+    at `start + k * interval` (PE's time); `fired` runs have started so far; `anchor` is when
+    the timing was set (the stand-in's clock), from which `speed` shortens the waits."""
+
+    number: int
+    type: str
+    input: dict[str, Any]
+    environment: str
+    owner: User
+    description: str
+    userdata: dict[str, Any]
+    start: float
+    start_text: str
+    interval: int | None
+    anchor: float
+    enabled: bool = True
+    fired: int = 0
 
 
 class Simulator:
@@ -350,6 +372,8 @@ class Simulator:
         self._next_job = 1
         self._next_event = 1
         self._next_task_job = 1
+        self.schedules: dict[int, SimSchedule] = {}
+        self._next_schedule = 1
         self.lock = threading.RLock()
 
     # -- plumbing used by the HTTP layer and by tests --------------------------------
@@ -548,8 +572,11 @@ class Simulator:
         description: str,
         timeout: int | None,
         userdata: dict[str, Any],
+        *,
+        at: float | None = None,
+        scheduled_job_id: str | None = None,
     ) -> SimJob:
-        now = self.clock()
+        now = self.clock() if at is None else at
         sim = plan.simulate
         pending = float(sim.get("pending", 1.0)) / self.speed
         duration = float(sim.get("duration", 3.0)) / self.speed
@@ -604,6 +631,7 @@ class Simulator:
             outcome=outcome,
             result=result,
             planned=planned,
+            scheduled_job_id=scheduled_job_id,
         )
         self._next_job += 1
         self.jobs[job.number] = job
@@ -679,7 +707,7 @@ class Simulator:
                 "plan_name": job.plan_name,
                 "parameters": copy.deepcopy(job.parameters),
                 "sensitive": list(job.sensitive),
-                "scheduled_job_id": None,
+                "scheduled_job_id": job.scheduled_job_id,
                 "environment": job.environment,
             },
             "owner": job.owner.subject(self.rbac),
@@ -793,6 +821,314 @@ class Simulator:
                     {"job": job_id, "event": event_id},
                 )
             raise PEFailure(404, "puppetlabs.orchestrator/unknown-job", f"No event with id {event_id}", {})
+
+    # -- section 2.3: the scheduler ---------------------------------------------------
+
+    SCHEDULE_KEYS = {"type", "input", "environment", "schedule", "description", "userdata"}
+    SCHEDULE_CHANGE_KEYS = {"input", "environment", "schedule", "description", "userdata", "enabled"}
+    SCHEDULE_ORDER_BY = ("next_run_time", "environment", "owner", "name", "type")
+    MAX_CATCH_UP = 20  # missed runs fired at once when the stand-in was not asked for a while
+
+    def _schedule(self, schedule_id: str) -> SimSchedule:
+        if not schedule_id.isdigit():
+            raise validation_error(f"Invalid scheduled job id: {schedule_id}", field="id")
+        schedule = self.schedules.get(int(schedule_id))
+        if schedule is None:
+            # PE's kind for an unknown scheduled job is undocumented; this is the plan jobs' one.
+            raise PEFailure(
+                404,
+                "puppetlabs.orchestrator/unknown-job",
+                f"No scheduled job with id {schedule_id}",
+                {"id": schedule_id},
+            )
+        return schedule
+
+    def _checked_input(self, raw: Any, type_: str) -> dict[str, Any]:
+        if type_ != "plan":
+            raise validation_error('The stand-in schedules plans only (type "plan")', field="type")
+        if not isinstance(raw, dict):
+            raise validation_error("input must be a JSON object", field="input")
+        unknown = sorted(set(raw) - {"name", "parameters"})
+        if unknown:
+            raise validation_error(f"Unknown keys in input: {', '.join(unknown)}", field="input")
+        name = raw.get("name")
+        if not isinstance(name, str) or not PLAN_NAME.match(name):
+            raise validation_error("input.name must be a properly formatted plan name", field="input.name")
+        parameters = raw.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise validation_error("input.parameters must be a JSON object", field="input.parameters")
+        for key, wrapped in parameters.items():
+            # Section 2.2: every parameter is {"value": ...}, with an optional type query/node_group.
+            if not isinstance(wrapped, dict) or "value" not in wrapped or set(wrapped) - {"value", "type"}:
+                raise validation_error(
+                    f'input.parameters.{key} must be an object like {{"value": ...}}', field=f"input.parameters.{key}"
+                )
+            if "type" in wrapped and wrapped["type"] not in ("query", "node_group"):
+                raise validation_error(
+                    f"input.parameters.{key}.type must be query or node_group", field=f"input.parameters.{key}.type"
+                )
+        return {"name": name, "parameters": copy.deepcopy(parameters)}
+
+    def _checked_timing(self, raw: Any, now: float) -> tuple[float, int | None, str]:
+        if not isinstance(raw, dict):
+            raise validation_error("schedule must be a JSON object", field="schedule")
+        unknown = sorted(set(raw) - {"start_time", "interval"})
+        if unknown:
+            raise validation_error(f"Unknown keys in schedule: {', '.join(unknown)}", field="schedule")
+        text = raw.get("start_time")
+        if not isinstance(text, str):
+            raise validation_error("schedule.start_time is required", field="schedule.start_time")
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise validation_error(
+                "schedule.start_time must be an ISO-8601 timestamp", field="schedule.start_time"
+            ) from None
+        if moment.tzinfo is None:
+            raise validation_error(
+                "schedule.start_time must carry a UTC offset, like 2026-03-01T09:00:00+05:30",
+                field="schedule.start_time",
+            )
+        start = moment.timestamp()
+        if "interval" not in raw:
+            raise validation_error("schedule.interval is required (null for a single run)", field="schedule.interval")
+        interval = raw["interval"]
+        seconds = None
+        if interval is not None:
+            if (
+                not isinstance(interval, dict)
+                or set(interval) != {"units", "value"}
+                or interval["units"] != "seconds"
+                or not isinstance(interval["value"], int)
+                or isinstance(interval["value"], bool)
+                or interval["value"] <= 0
+            ):
+                raise validation_error(
+                    'schedule.interval must be null or {"units": "seconds", "value": <positive integer>}',
+                    field="schedule.interval",
+                )
+            seconds = interval["value"]
+        # Undocumented for environment jobs; the old schedule_task answered this (section 1.5).
+        if start < now - 1:
+            raise PEFailure(
+                400,
+                "puppetlabs.orchestrator/invalid-time",
+                f"The start time {text} is in the past",
+                {"start_time": text},
+            )
+        return start, seconds, text
+
+    def _may_schedule(self, user: User, plan_name: str, environment: str) -> dict[str, PlanDef]:
+        plans = self._environment(environment)
+        if not self.rbac.may_run_plan(user, plan_name):
+            raise PEFailure(
+                403,
+                "puppetlabs.orchestrator/not-permitted",
+                f"User '{user.login}' does not have permission to run plan '{plan_name}'",
+                {},
+            )
+        if plan_name not in plans:
+            raise PEFailure(
+                404,
+                "puppetlabs.orchestrator/unknown-plan",
+                f"Unknown plan {plan_name} in environment {environment}",
+                {"plan": plan_name, "environment": environment},
+            )
+        return plans
+
+    def create_scheduled_job(self, user: User, base: str, body: Any) -> dict[str, Any]:
+        """POST /scheduled_jobs/environment_jobs (section 2.3): every key required; 200."""
+        if not isinstance(body, dict):
+            raise validation_error("The request body must be a JSON object", field="body")
+        unknown = sorted(set(body) - self.SCHEDULE_KEYS)
+        if unknown:
+            raise validation_error(f"Unknown keys in request: {', '.join(unknown)}", field=unknown[0])
+        missing = sorted(self.SCHEDULE_KEYS - set(body))
+        if missing:
+            raise validation_error(f"Missing required keys: {', '.join(missing)}", field=missing[0])
+        type_ = body["type"]
+        if type_ not in ("plan", "task", "deploy"):
+            raise validation_error("type must be plan, task or deploy", field="type")
+        input_ = self._checked_input(body["input"], type_)
+        environment = body["environment"]
+        if not isinstance(environment, str):
+            raise validation_error("environment must be a string", field="environment")
+        if not isinstance(body["description"], str):
+            raise validation_error("description must be a string", field="description")
+        if not isinstance(body["userdata"], dict):
+            raise validation_error("userdata must be a JSON object", field="userdata")
+        with self.lock:
+            now = self.clock()
+            self._may_schedule(user, input_["name"], environment)
+            start, interval, start_text = self._checked_timing(body["schedule"], now)
+            schedule = SimSchedule(
+                number=self._next_schedule,
+                type=type_,
+                input=input_,
+                environment=environment,
+                owner=user,
+                description=body["description"],
+                userdata=copy.deepcopy(body["userdata"]),
+                start=start,
+                start_text=start_text,
+                interval=interval,
+                anchor=now,
+            )
+            self._next_schedule += 1
+            self.schedules[schedule.number] = schedule
+            return {"scheduled_job": self._schedule_ref(schedule, base)}
+
+    def change_scheduled_job(self, user: User, base: str, schedule_id: str, body: Any) -> dict[str, Any]:
+        """PUT /scheduled_jobs/environment_jobs/<id> (section 2.3): each key given replaces the
+        stored one whole; a disabled scheduled job refuses every edit."""
+        if not isinstance(body, dict):
+            raise validation_error("The request body must be a JSON object", field="body")
+        unknown = sorted(set(body) - self.SCHEDULE_CHANGE_KEYS)
+        if unknown:
+            raise validation_error(f"Unknown keys in request: {', '.join(unknown)}", field=unknown[0])
+        if not body:
+            raise validation_error("Nothing to change", field="body")
+        with self.lock:
+            now = self.clock()
+            self.fire_due()
+            schedule = self._schedule(schedule_id)
+            if not schedule.enabled:
+                raise PEFailure(
+                    400,
+                    "puppetlabs.orchestrator/disabled-scheduled-job",
+                    f"Scheduled job {schedule_id} is disabled and cannot be edited",
+                    {"id": schedule_id},
+                )
+            if not user.is_superuser and user.id != schedule.owner.id:
+                raise PEFailure(
+                    403,
+                    "puppetlabs.orchestrator/not-permitted",
+                    f"User '{user.login}' may not edit scheduled job {schedule_id}",
+                    {},
+                )
+            input_ = self._checked_input(body["input"], schedule.type) if "input" in body else schedule.input
+            environment = body.get("environment", schedule.environment)
+            if not isinstance(environment, str):
+                raise validation_error("environment must be a string", field="environment")
+            if "description" in body and not isinstance(body["description"], str):
+                raise validation_error("description must be a string", field="description")
+            if "userdata" in body and not isinstance(body["userdata"], dict):
+                raise validation_error("userdata must be a JSON object", field="userdata")
+            if "enabled" in body and not isinstance(body["enabled"], bool):
+                raise validation_error("enabled must be true or false", field="enabled")
+            if "input" in body or "environment" in body:
+                self._may_schedule(user, input_["name"], environment)
+            timing = self._checked_timing(body["schedule"], now) if "schedule" in body else None
+            schedule.input, schedule.environment = input_, environment
+            schedule.description = body.get("description", schedule.description)
+            schedule.userdata = copy.deepcopy(body.get("userdata", schedule.userdata))
+            schedule.enabled = body.get("enabled", schedule.enabled)
+            if timing is not None:
+                schedule.start, schedule.interval, schedule.start_text = timing
+                schedule.anchor, schedule.fired = now, 0
+            return {"scheduled_job": self._schedule_ref(schedule, base)}
+
+    def get_scheduled_job(self, base: str, schedule_id: str) -> dict[str, Any]:
+        with self.lock:
+            self.fire_due()
+            return self._schedule_json(self._schedule(schedule_id), base)
+
+    def list_scheduled_jobs(self, base: str, query: dict[str, str]) -> dict[str, Any]:
+        """GET /scheduled_jobs/environment_jobs with limit, offset, order_by, order, type."""
+        limit = _non_negative(query, "limit")
+        offset = _non_negative(query, "offset") or 0
+        order_by = query.get("order_by", "next_run_time")
+        if order_by not in self.SCHEDULE_ORDER_BY:
+            raise validation_error(f"order_by must be one of {list(self.SCHEDULE_ORDER_BY)}", field="order_by")
+        order = query.get("order", "asc")
+        if order not in ("asc", "desc"):
+            raise validation_error("order must be asc or desc", field="order")
+        type_ = query.get("type")
+        if type_ is not None and type_ not in ("plan", "task", "deploy"):
+            raise validation_error("type must be plan, task or deploy", field="type")
+        with self.lock:
+            self.fire_due()
+            items = [s for s in self.schedules.values() if type_ is None or s.type == type_]
+            far = float("inf")
+            keys: dict[str, Callable[[SimSchedule], Any]] = {
+                "next_run_time": lambda s: (n if (n := self._next_run(s)) is not None else far, s.number),
+                "environment": lambda s: (s.environment, s.number),
+                "owner": lambda s: (s.owner.login, s.number),
+                "name": lambda s: s.number,
+                "type": lambda s: (s.type, s.number),
+            }
+            items.sort(key=keys[order_by], reverse=order == "desc")
+            page = items[offset : offset + limit] if limit is not None else items[offset:]
+            return {
+                "items": [self._schedule_json(s, base) for s in page],
+                "pagination": {"limit": limit, "offset": offset, "total": len(items), "order_by": order_by},
+            }
+
+    def _schedule_ref(self, schedule: SimSchedule, base: str) -> dict[str, str]:
+        return {"id": f"{base}/scheduled_jobs/environment_jobs/{schedule.number}", "name": str(schedule.number)}
+
+    def _next_run(self, schedule: SimSchedule) -> float | None:
+        """The next run in PE's time (what it reports), or None when none is left."""
+        if not schedule.enabled or (schedule.interval is None and schedule.fired):
+            return None
+        return schedule.start + schedule.fired * (schedule.interval or 0)
+
+    def _schedule_json(self, schedule: SimSchedule, base: str) -> dict[str, Any]:
+        next_run = self._next_run(schedule)
+        interval = None if schedule.interval is None else {"units": "seconds", "value": schedule.interval}
+        return {
+            **self._schedule_ref(schedule, base),
+            "type": schedule.type,
+            "enabled": schedule.enabled,
+            "environment": schedule.environment,
+            "owner": schedule.owner.subject(self.rbac),
+            "description": schedule.description,
+            "input": copy.deepcopy(schedule.input),
+            "schedule": {"start_time": schedule.start_text, "interval": interval},
+            "userdata": copy.deepcopy(schedule.userdata),
+            "next_run_time": iso(next_run) if next_run is not None else None,
+        }
+
+    def fire_due(self) -> list[SimJob]:
+        """Start a plan job for every scheduled run that is due, dated when it was due, so runs
+        happen whether or not anyone asks meanwhile (PE's scheduler does not wait for the app).
+
+        With `speed`, the wait from when a schedule was set to each of its runs is that many
+        times shorter (a schedule a minute ahead at speed 60 runs a second later), and so is
+        each interval; PE's own times (next_run_time) are reported unchanged."""
+        started = []
+        with self.lock:
+            now = self.clock()
+            for schedule in self.schedules.values():
+                caught = 0
+                while (next_run := self._next_run(schedule)) is not None:
+                    due = schedule.anchor + (next_run - schedule.anchor) / self.speed
+                    if due > now:
+                        break
+                    schedule.fired += 1
+                    caught += 1
+                    if caught > self.MAX_CATCH_UP:
+                        continue  # a long-missed recurring schedule: skip to the next run to come
+                    job = self._fire(schedule, max(due, schedule.anchor))
+                    if job is not None:
+                        started.append(job)
+        return started
+
+    def _fire(self, schedule: SimSchedule, at: float) -> SimJob | None:
+        plan = self.catalogue.get(schedule.environment, {}).get(schedule.input["name"])
+        if plan is None:
+            return None  # the plan or environment is gone: PE cannot start it either
+        params = {key: copy.deepcopy(wrapped["value"]) for key, wrapped in schedule.input["parameters"].items()}
+        return self._start_job(
+            schedule.owner,
+            plan,
+            params,
+            schedule.description,
+            None,
+            copy.deepcopy(schedule.userdata),
+            at=at,
+            scheduled_job_id=str(schedule.number),
+        )
 
 
 def _lifetime(value: Any) -> float:

@@ -24,6 +24,10 @@ class Raw:
         headers = {"X-Authentication": token} if token else {}
         return self.session.post(self.base + path, json=body, headers=headers, timeout=5)
 
+    def put(self, path: str, body: Any, token: str | None = "demo-service-token") -> requests.Response:
+        headers = {"X-Authentication": token} if token else {}
+        return self.session.put(self.base + path, json=body, headers=headers, timeout=5)
+
     def run(self, plan: str, token: str = "demo-service-token", **body: Any) -> str:
         response = self.post("/command/plan_run", {"plan_name": plan, **body}, token=token)
         assert response.status_code == 202, response.text
