@@ -7,6 +7,10 @@ from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.e2e
 
+# The elements that reach past the right edge, to say which one is too wide.
+WIDE_ELEMENTS = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className}#${e.id}`).slice(0, 20)"""
 LONG = "a_rather_long_module_name_for_testing::and_an_even_longer_plan_name_that_goes_on_and_on"
 
 
@@ -32,3 +36,57 @@ def test_plan_pages_fit_a_phone(browser: Browser, site: str, pe_with, admin_user
     widths["review"] = page.evaluate(wide)
     context.close()
     assert widths == dict.fromkeys(widths, 0)
+
+
+def test_job_and_approval_pages_fit_a_phone(browser: Browser, site: str, alice, operators, clock) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from django.contrib.auth.models import Group, User
+
+    from orchestrator_web.plans.forms import Launch
+    from orchestrator_web.plans.services import submit
+    from orchestrator_web.rbac.models import PlanGrant
+
+    approvers = Group.objects.create(name="Database approvers of the eastern region data centres")
+    bob = User.objects.create_user("bob", password="bob-password")
+    bob.groups.add(approvers)
+    PlanGrant.objects.filter(group=operators, plan="db::failover").update(
+        requires_approval=True, approver_group=approvers
+    )
+    targets = ",".join(f"web{n:02}-{'x' * 40}.example.net" for n in range(6))
+    running, _ = submit(
+        alice, Launch("patching::run", "production", {"targets": targets}, [], "y" * 200, None, {}, {}), uuid.uuid4()
+    )
+    params = {"primary": "db01-" + "z" * 80, "replica": "db02", "vault_token": "s3cret", "dry_run": False}
+    waiting, _ = submit(
+        alice, Launch("db::failover", "production", params, ["vault_token"], "w" * 200, None, {}, {}), uuid.uuid4()
+    )
+    finished, _ = submit(
+        alice, Launch("facts::info", "production", {"targets": targets}, [], "", None, {}, {}), uuid.uuid4()
+    )
+    clock.advance(60)
+    wide = "document.scrollingElement.scrollWidth - window.innerWidth"
+    widths, culprits = {}, {}
+    for who, password, pages in [
+        (
+            "alice",
+            "alice-password",
+            {"job": f"/jobs/{running.pk}/", "waiting": f"/jobs/{waiting.pk}/", "done": f"/jobs/{finished.pk}/"},
+        ),
+        ("bob", "bob-password", {"approvals": "/approvals/", "decision": f"/approvals/{waiting.pk}/"}),
+    ]:
+        context = browser.new_context(viewport={"width": 360, "height": 800})
+        page = context.new_page()
+        page.goto(f"{site}/accounts/login/")
+        widths.setdefault("login", page.evaluate(wide))
+        page.get_by_label("Username").fill(who)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        for name, path in {**pages, "not found": "/jobs/999999/"}.items():
+            page.goto(site + path)
+            widths[name] = page.evaluate(wide)
+            if widths[name]:
+                culprits[name] = page.evaluate(WIDE_ELEMENTS)
+        context.close()
+    assert widths == dict.fromkeys(widths, 0), culprits
