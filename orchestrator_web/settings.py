@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "orchestrator_web.api",
     "orchestrator_web.worker",
     "orchestrator_web.approvals",
+    "orchestrator_web.schedules",
     "orchestrator_web.notifications",
     "django_tasks_db",
     "rest_framework",

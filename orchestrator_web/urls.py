@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/", include("orchestrator_web.plans.urls")),
     path("jobs/", include("orchestrator_web.jobs.urls")),
     path("approvals/", include("orchestrator_web.approvals.urls")),
+    path("schedules/", include("orchestrator_web.schedules.urls")),
     path("audit/", include("orchestrator_web.audit.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include("orchestrator_web.api.urls")),

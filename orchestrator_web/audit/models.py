@@ -34,6 +34,9 @@ class Action(models.TextChoices):
     APPROVAL_WITHDRAWN = "approval_withdrawn", "Launch withdrawn"
     CHANNEL_ADDED = "channel_added", "Notification channel added"
     CHANNEL_REMOVED = "channel_removed", "Notification channel removed"
+    SCHEDULE_CREATED = "schedule_created", "Schedule created"
+    SCHEDULE_CHANGED = "schedule_changed", "Schedule changed"
+    SCHEDULE_REMOVED = "schedule_removed", "Schedule removed"
 
 
 class AppendOnly(models.QuerySet["AuditEntry"]):

@@ -81,6 +81,10 @@ class Job(models.Model):
     # so SQLite adds the column in place: a rebuilt table would lose 0006's search triggers.
     step_states = models.JSONField(null=True, blank=True)
 
+    # The PE scheduled job that started it (options.scheduled_job_id), for runs of a schedule
+    # made here; None for launches. Nullable without a default, for the reason above.
+    pe_scheduled_job_id = models.CharField("PE scheduled job id", max_length=20, null=True, blank=True)  # noqa: DJ001
+
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

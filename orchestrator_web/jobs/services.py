@@ -8,6 +8,7 @@ other.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -221,6 +222,64 @@ def _stopped_by(job: Job, user: User) -> None:
     job.stopped_by, job.stopped_by_username, job.stopped_at = user, user.get_username(), timezone.now()
     job.save(update_fields=["stopped_by", "stopped_by_username", "stopped_at", "updated_at"])
     log.info("job %s: stop requested by %s", job.pk, user.get_username())
+
+
+# -- runs of PE's scheduler ----------------------------------------------------------------
+
+_SCHEDULED_RUN = uuid.UUID("6f1e0c2a-3b7d-4e52-9a41-5c0d2f8b7e13")  # namespace of their submission keys
+
+
+def record_scheduled_run(
+    plan_job: PlanJob,
+    client: OrchestratorClient,
+    *,
+    requested_by: User | None,
+    requested_by_username: str,
+    param_types: dict[str, str] | None = None,
+) -> Job | None:
+    """Write a job for a PE plan job that a schedule made here started (the schedule's creator as
+    requester, `pe_scheduled_job_id` set, the parameters as PE reports them: never a Sensitive
+    value), then bring it up to date like any job. None when it is in the history already: its
+    submission key comes from the PE job's name and creation time, so two imports at once write
+    it once."""
+    created = plan_job.created_timestamp or timezone.now()
+    key = uuid.uuid5(_SCHEDULED_RUN, f"{plan_job.name}:{created.isoformat()}")
+    if Job.objects.filter(submission_key=key).exists():
+        return None
+    clean = Cleaner()
+    params = clean.json(plan_job.parameters, "the parameters")
+    params = params if isinstance(params, dict) else {}
+    userdata = {k: v for k, v in plan_job.userdata.items() if k != "orchestrator_web"}
+    userdata = clean.json(userdata, "the userdata")
+    userdata = userdata if isinstance(userdata, dict) else {}
+    description = clean.text(plan_job.description, "the description")
+    entries = [timeline_entry(State.PENDING, created)]
+    if plan_job.scheduled_job_id:
+        entries[0]["note"] = f"Started by PE's scheduler (schedule {plan_job.scheduled_job_id})"
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                submission_key=key,
+                plan_name=clean.text(plan_job.plan_name, "the plan name", max_length=200),
+                environment=clean.text(plan_job.environment or "", "the environment", max_length=100),
+                params=params,
+                sensitive_params=[str(name) for name in plan_job.sensitive][:100],
+                description=description,
+                userdata=userdata,
+                param_types=param_types or {},
+                search_text=search_text(description, params, userdata),
+                requested_by=requested_by,
+                requested_by_username=requested_by_username,
+                state=State.PENDING,
+                pe_job_id=plan_job.name,
+                pe_scheduled_job_id=plan_job.scheduled_job_id,
+                created_at=created,
+                timeline=entries,
+            )
+    except IntegrityError:
+        return None
+    _pull_safely(job, client)
+    return job
 
 
 # -- sync_jobs ----------------------------------------------------------------------------

@@ -22,11 +22,13 @@ from django.forms.utils import ErrorDict
 from orchestrator_web.pe import puppet_types as pt
 from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans.fields import EMPTY, MAX_JSON, ParameterField, form_field, json_to_text, read_json
+from orchestrator_web.schedules.timing import TimingFields, zone_name
 
 PARAM_PREFIX = "param__"
 MAX_DESCRIPTION = 1000
 RESERVED_USERDATA_KEY = "orchestrator_web"
-RUN_OPTIONS = ("environment", "description", "timeout", "userdata")
+RUN_OPTIONS = ("environment", "description", "timeout", "userdata", "when", "start_at", "repeat_every", "repeat_unit")
+NOW, LATER = "now", "later"
 
 
 @dataclass
@@ -42,10 +44,20 @@ class Launch:
     userdata: dict[str, Any]
     param_types: dict[str, str]
     defaulted: list[str] = field(default_factory=list)  # left out: PE applies the plan's default
+    # Run later, through PE's scheduler: {"start_time": ISO-8601 UTC, "interval_seconds": N or
+    # None, "time_zone": the zone it was given in}. None: run now.
+    schedule: dict[str, Any] | None = None
 
 
-class LaunchForm(forms.Form):
+class LaunchForm(TimingFields):
     environment = forms.ChoiceField(help_text="The Puppet code environment to run the plan from.")
+    when = forms.ChoiceField(
+        label="When",
+        choices=[(NOW, "Run now"), (LATER, "Run later (PE's scheduler)")],
+        initial=NOW,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     mode = forms.ChoiceField(
         choices=[("form", "form"), ("json", "json")], widget=forms.HiddenInput, initial="form", required=False
     )
@@ -87,7 +99,13 @@ class LaunchForm(forms.Form):
         initial: dict[str, Any] | None = None,
         kept: Mapping[str, str] | None = None,
         forget: list[str] | None = None,
+        runnable_now: list[str] | None = None,
+        schedulable: list[str] | None = None,
     ) -> None:
+        # The environments where the person may run the plan now, and where they may schedule it
+        # (a grant may allow one of the two); None: all of `environments`.
+        self.runnable_now = list(environments) if runnable_now is None else runnable_now
+        self.schedulable = list(environments) if schedulable is None else schedulable
         secret_names = [name for name, p in parameters.items() if p.secret]
         json_mode = data is not None and data.get("mode") == "json"
         typed = {name for name in secret_names if data is not None and str(data.get(PARAM_PREFIX + name) or "")}
@@ -131,9 +149,11 @@ class LaunchForm(forms.Form):
         state: Mapping[str, Any] | None = None,
         *,
         kept: Mapping[str, str] | None = None,
+        runnable_now: list[str] | None = None,
+        schedulable: list[str] | None = None,
     ) -> LaunchForm:
         """An unbound form showing `state` (raw texts; the defaults where it has none)."""
-        form = cls(plan, parameters, environments, kept=kept)
+        form = cls(plan, parameters, environments, kept=kept, runnable_now=runnable_now, schedulable=schedulable)
         values = {**form.default_state(), **(state or {})}
         if values.get("mode") == "json" and form.secret_names:
             # JSON carried over as it was typed (another environment) may hold secrets: seal them.
@@ -150,7 +170,7 @@ class LaunchForm(forms.Form):
 
     def default_state(self) -> dict[str, Any]:
         """Literal defaults, as the fields show them (never a secret's)."""
-        state: dict[str, Any] = {"mode": "form"}
+        state: dict[str, Any] = {"mode": "form", "when": NOW if self.runnable_now else LATER, "repeat_unit": "hours"}
         for name, parameter in self.parameters.items():
             if parameter.default.kind is pt.DefaultKind.LITERAL and not parameter.secret:
                 state[PARAM_PREFIX + name] = self.field_for(name).to_text(parameter.default.value)
@@ -165,6 +185,14 @@ class LaunchForm(forms.Form):
     @property
     def json_mode(self) -> bool:
         return self["mode"].value() == "json"
+
+    @property
+    def later(self) -> bool:
+        return self["when"].value() == LATER
+
+    def zone_name(self) -> str:
+        """The zone the date and time are read in: the person's (their profile), else the site's."""
+        return zone_name()
 
     def parameter_fields(self) -> list[forms.BoundField]:
         return [self[PARAM_PREFIX + name] for name in self.parameters]
@@ -222,8 +250,31 @@ class LaunchForm(forms.Form):
             raise ValidationError(f'The key "{RESERVED_USERDATA_KEY}" is reserved: orchestrator_web fills it in.')
         return value
 
+    def clean_when(self) -> str:
+        return self.cleaned_data.get("when") or NOW
+
+    def _clean_when(self, data: dict[str, Any]) -> None:
+        """Run now or later: the person may do it that way there, and a schedule has a time."""
+        environment = data.get("environment")
+        if data.get("when") == LATER:
+            if environment and environment not in self.schedulable:
+                self.add_error("when", f"You may run {self.plan.name} in {environment} now, but not schedule it.")
+            timing = self.timing()
+            if data.get("timeout") is not None:
+                self.add_error("timeout", "A schedule takes no timeout: PE's scheduler runs it with its default.")
+            if timing is not None:
+                start, interval = timing
+                data["schedule"] = {
+                    "start_time": start.isoformat(),
+                    "interval_seconds": interval,
+                    "time_zone": zone_name(),
+                }
+        elif environment and environment not in self.runnable_now:
+            self.add_error("when", f"You may schedule {self.plan.name} in {environment}, but not run it now.")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._clean_when(data)
         if self.json_mode:
             given = self._values_from_json()
         else:
@@ -287,6 +338,7 @@ class LaunchForm(forms.Form):
             userdata=data["userdata"],
             param_types={name: p.type_text for name, p in self.parameters.items()},
             defaulted=call.defaulted,
+            schedule=data.get("schedule"),
         )
 
     # -- switching between the fields and JSON ---------------------------------------------------

@@ -4,11 +4,13 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +32,8 @@ from orchestrator_web.plans.services import preview_body, submit
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import deny
 from orchestrator_web.rbac.models import PLAN_NAME
+from orchestrator_web.schedules import services as schedule_services
+from orchestrator_web.schedules.timing import every_words, in_utc, local_text, zone_name
 
 JOB_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²" is a digit to str.isdigit)
 
@@ -54,7 +58,8 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
                 ctx["stale"] = listed
             # Plans the service account may not run would only be refused by PE.
             permitted = [p.name for p in listed.value.items if p.permitted]
-            runnable = access.runnable_plans(request.user, environment, permitted)
+            # Plans the person may run now or schedule (a grant may allow one of the two).
+            runnable = access.runnable_plans(request.user, environment, permitted, how=None)
             names = [name for name in runnable if PLAN_NAME.match(name)]
             details = catalogue.plan_details(names, environment, refresh=refresh)
             # One reverse() for the list: plan names need no quoting in a path.
@@ -94,6 +99,12 @@ class _Page:
     def __init__(self, request: SignedInRequest, plan_name: str, allowed: list[str]) -> None:
         self.request, self.plan_name, self.allowed = request, plan_name, allowed
         self.user_id: int = request.user.pk
+        environments = settings.ORCHESTRATOR_ENVIRONMENTS
+        # Where the person may run it now, and where schedule it: a grant may allow one of the two.
+        self.how = {
+            "runnable_now": access.runnable_environments(request.user, plan_name, environments, how=access.NOW),
+            "schedulable": access.runnable_environments(request.user, plan_name, environments, how=access.SCHEDULE),
+        }
 
     def seal(self, data: dict[str, Any], purpose: str) -> str:
         return sealing.seal(data, user_id=self.user_id, plan_name=self.plan_name, purpose=purpose)
@@ -131,7 +142,7 @@ class _Page:
 def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
     """The launch form, its review step and "Run plan", all on one URL."""
     _plan_or_404(plan_name)
-    allowed = access.runnable_environments(request.user, plan_name, settings.ORCHESTRATOR_ENVIRONMENTS)
+    allowed = access.runnable_environments(request.user, plan_name, settings.ORCHESTRATOR_ENVIRONMENTS, how=None)
     if not allowed:
         deny(request, f"You may not run {plan_name}.", plan_name)
     page = _Page(request, plan_name, allowed)
@@ -170,7 +181,7 @@ def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
 
     def from_state(state: Mapping[str, Any], secrets: Mapping[str, str]) -> HttpResponse:
         state = {**state, "environment": environment}
-        form = LaunchForm.from_state(plan, parameters, allowed, state, kept=secrets)
+        form = LaunchForm.from_state(plan, parameters, allowed, state, kept=secrets, **page.how)
         return page.render_form(ctx, form, form.kept)
 
     if request.method == "GET":
@@ -210,7 +221,16 @@ def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
         ctx["notes"] = notes + carry_over(state, plan, secrets)
         return from_state(state, {k: v for k, v in secrets.items() if k in parameters})
 
-    form = LaunchForm(plan, parameters, allowed, request.POST, kept=kept, forget=forget)
+    form = LaunchForm(
+        plan,
+        parameters,
+        allowed,
+        request.POST,
+        kept=kept,
+        forget=forget,
+        runnable_now=page.how["runnable_now"],
+        schedulable=page.how["schedulable"],
+    )
     if action in ("to_json", "to_form"):
         switched = form.to_json_state() if action == "to_json" else form.to_form_state()
         if switched is None:
@@ -262,6 +282,9 @@ def _review(page: _Page, ctx: dict[str, Any], form: LaunchForm) -> HttpResponse:
         sealing.REVIEW,
     )
     body = preview_body(launch, page.request.user.get_username())
+    if launch.schedule is not None:
+        ctx = ctx | {"when": schedule_words(launch.schedule)}
+        body = schedule_services.preview_body(launch, page.request.user.get_username())
     defaults = []
     for name in launch.defaulted:
         parameter = form.parameters[name]
@@ -287,6 +310,10 @@ def _run(page: _Page) -> HttpResponse:
         messages.error(request, "That review has expired or is not valid. Please review the launch again.")
         return redirect("plans:launch", plan_name=plan_name)
     launch = Launch(**data["launch"])
+    if launch.schedule is not None:
+        return _schedule(page, launch, data)
+    if launch.environment in page.allowed and launch.environment not in page.how["runnable_now"]:
+        deny(request, f"You may schedule {plan_name} in {launch.environment}, but not run it now.", plan_name)
     # Permissions are checked again: they may have changed since the review.
     if launch.environment not in page.allowed:
         deny(request, f"You may not run {plan_name} in {launch.environment}.", plan_name)
@@ -302,3 +329,75 @@ def _run(page: _Page) -> HttpResponse:
             "They are told; you will be too.",
         )
     return redirect(job)
+
+
+def _schedule(page: _Page, launch: Launch, data: dict[str, Any]) -> HttpResponse:
+    """ "Schedule plan" on the review page: checked again, then sent to PE's scheduler."""
+    request, plan_name = page.request, page.plan_name
+    if not access.can_schedule(request.user, plan_name, launch.environment):
+        deny(request, f"You may not schedule {plan_name} in {launch.environment}.", plan_name)
+    rule = access.approval_rule(request.user, plan_name, launch.environment, how=access.SCHEDULE)
+    problem = ""
+    field: str | None = "when"
+    if rule is not None:
+        # Never around four eyes: a schedule needing approval is not sent at all (see README).
+        approvers = rule.group_name or "a deleted group"
+        problem = (
+            f"Schedules of {plan_name} in {launch.environment} need approval by {approvers}, "
+            "and this console cannot ask for approval of a schedule yet: nothing was scheduled. "
+            "Run it now instead (it waits for approval), or ask for a grant without approval."
+        )
+    else:
+        try:
+            made = schedule_services.create(request.user, launch, uuid.UUID(data["key"]), request)
+        except schedule_services.NotDone as exc:
+            problem, field = exc.message, exc.field
+        else:
+            if not made.created:
+                messages.info(request, "This schedule was made already; nothing was sent twice.")
+            elif not made.confirmed:
+                messages.warning(
+                    request,
+                    "PE did not answer in time: it may hold the schedule. It shows here once PE lists it; "
+                    "check before scheduling it again.",
+                )
+            else:
+                words = schedule_words(launch.schedule or {})
+                messages.success(
+                    request,
+                    f"Scheduled in PE (schedule {made.schedule.pe_scheduled_job_id}): {plan_name} in "
+                    f"{launch.environment}, first run {words['local']} ({words['utc']}), {words['every']}.",
+                )
+            return redirect("schedules:list")
+    return _form_again(page, data, problem, field)
+
+
+def _form_again(page: _Page, data: dict[str, Any], problem: str, field: str | None) -> HttpResponse:
+    """The launch form as it was reviewed, `problem` next to `field`: nothing was sent."""
+    plan_name = page.plan_name
+    state = dict(data["state"])
+    environment = str(state.get("environment") or page.allowed[0])
+    ctx: dict[str, Any] = {"plan_name": plan_name, "environment": environment, "environments": page.allowed}
+    try:
+        plan = catalogue.plan_detail(plan_name, environment)
+    except PEError as exc:
+        ctx["error"] = f"{problem} {explain(exc)}"
+        return page.render(ctx, status=502)
+    ctx["plan"] = plan
+    parameters = catalogue.plan_parameters(plan)
+    secrets = {k: v for k, v in data["secrets"].items() if k in parameters}
+    form = LaunchForm.from_state(plan, parameters, page.allowed, state, kept=secrets, **page.how)
+    form._errors = ErrorDict()  # an unbound form that shows one error: what PE (or we) said
+    form.cleaned_data = {}
+    form.add_error(field if field in form.fields else None, problem)
+    return page.render_form(ctx, form, form.kept)
+
+
+def schedule_words(schedule: Mapping[str, Any]) -> dict[str, str]:
+    """A schedule in words for the review and messages: when in the person's zone, in UTC, how often."""
+    start = datetime.fromisoformat(schedule["start_time"])
+    return {
+        "local": f"{local_text(start).replace('T', ' ')} {zone_name()}",
+        "utc": in_utc(start),
+        "every": every_words(schedule.get("interval_seconds")),
+    }

@@ -39,31 +39,47 @@ def grants_of(user: User) -> list[PlanGrant]:
     return list(PlanGrant.objects.filter(group__user=person)) if person else []
 
 
-def can_run(user: User, plan_name: str, environment: str, grants: list[PlanGrant] | None = None) -> bool:
-    """May `user` run `plan_name` in `environment`? Superusers may run everything."""
+NOW, SCHEDULE = "now", "schedule"  # how a plan is launched: at once, or through PE's scheduler
+
+
+def can_run(
+    user: User, plan_name: str, environment: str, grants: list[PlanGrant] | None = None, *, how: str | None = NOW
+) -> bool:
+    """May `user` run `plan_name` in `environment` now (`how="now"`), schedule it in PE's
+    scheduler (`how="schedule"`), or either (`how=None`, for showing the plan)? A grant allows
+    both unless it says "Run now only" or "Schedule only". Superusers may do everything."""
     person = signed_in(user)
     if person is None:
         return False
     if person.is_superuser:
         return True
     grants = grants_of(person) if grants is None else grants
-    return any(grant.allows(plan_name, environment) for grant in grants)
+    return any(grant.allows(plan_name, environment, how) for grant in grants)
+
+
+def can_schedule(user: User, plan_name: str, environment: str) -> bool:
+    """May `user` schedule `plan_name` in `environment` (orchestrator-api.md section 2.3)?"""
+    return can_run(user, plan_name, environment, how=SCHEDULE)
 
 
 def _grants_unless_superuser(user: User) -> list[PlanGrant]:
     return [] if user.is_superuser else grants_of(user)  # an anonymous user is no superuser
 
 
-def runnable_plans(user: User, environment: str, plan_names: Iterable[str]) -> list[str]:
-    """The names among `plan_names` that `user` may run in `environment`, in order."""
+def runnable_plans(user: User, environment: str, plan_names: Iterable[str], *, how: str | None = NOW) -> list[str]:
+    """The names among `plan_names` that `user` may run in `environment` (`how` as for
+    can_run), in order."""
     grants = _grants_unless_superuser(user)
-    return [name for name in plan_names if can_run(user, name, environment, grants)]
+    return [name for name in plan_names if can_run(user, name, environment, grants, how=how)]
 
 
-def runnable_environments(user: User, plan_name: str, environments: Iterable[str]) -> list[str]:
-    """The environments among `environments` where `user` may run `plan_name`."""
+def runnable_environments(
+    user: User, plan_name: str, environments: Iterable[str], *, how: str | None = NOW
+) -> list[str]:
+    """The environments among `environments` where `user` may run `plan_name` (`how` as for
+    can_run)."""
     grants = _grants_unless_superuser(user)
-    return [env for env in environments if can_run(user, plan_name, env, grants)]
+    return [env for env in environments if can_run(user, plan_name, env, grants, how=how)]
 
 
 def team_mates(user: User) -> QuerySet[Account]:
@@ -194,8 +210,9 @@ class ApprovalRule:
     grant: str
 
 
-def approval_rule(user: User, plan_name: str, environment: str) -> ApprovalRule | None:
-    """Must `user`'s launch of `plan_name` in `environment` be approved first, and by whom?
+def approval_rule(user: User, plan_name: str, environment: str, *, how: str = NOW) -> ApprovalRule | None:
+    """Must `user`'s launch of `plan_name` in `environment` (`how`: "now", or "schedule" for a
+    schedule, approved once before it is sent to PE) be approved first, and by whom?
 
     Grants add up, as PE's roles do: a person with any grant that lets them run it without
     approval there needs none. Otherwise the rule of their grants that asks the fewest
@@ -209,9 +226,9 @@ def approval_rule(user: User, plan_name: str, environment: str) -> ApprovalRule 
         if settings.APPROVAL_SUPERUSER_BYPASS:
             return None
         grants = list(PlanGrant.objects.filter(plan__in=("*", plan_name), requires_approval=True))
-        ruled = [g for g in grants if g.allows(plan_name, environment) and g.needs_approval_in(environment)]
+        ruled = [g for g in grants if g.allows(plan_name, environment, how) and g.needs_approval_in(environment)]
     else:
-        applicable = [g for g in grants_of(person) if g.allows(plan_name, environment)]
+        applicable = [g for g in grants_of(person) if g.allows(plan_name, environment, how)]
         if any(not g.needs_approval_in(environment) for g in applicable):
             return None
         ruled = applicable
@@ -264,3 +281,43 @@ def approvers_of(group_id: int | None, requester_id: int | None) -> QuerySet[Acc
     if requester_id is not None:
         people = people.exclude(pk=requester_id)
     return people.order_by("username")
+
+
+# -- schedules (PE's scheduler) ---------------------------------------------------------------
+
+
+def sees_schedule(user: User, created_by_id: int | None) -> bool:
+    """May `user` see a schedule made here by the person `created_by_id`? The history's rules:
+    their own and their team mates'; every schedule, including those made in PE directly
+    (`created_by_id` None), for superusers and holders of "Can view all jobs"."""
+    person = signed_in(user)
+    if person is None:
+        return False
+    if sees_all_jobs(person):
+        return True
+    if created_by_id is None:
+        return False
+    return created_by_id == person.pk or team_mates(person).filter(pk=created_by_id).exists()
+
+
+def schedule_viewers_filter(user: User) -> Q | None:
+    """The people whose schedules `user` sees, as a filter on `created_by` (None: everyone's,
+    schedules made in PE directly included). For listing many schedules in one query."""
+    person = signed_in(user)
+    if person is None:
+        return Q(pk__in=[])
+    if sees_all_jobs(person):
+        return None
+    return Q(created_by=person) | Q(created_by__in=team_mates(person).values("pk"))
+
+
+def can_manage_schedule(user: User, created_by_id: int | None) -> bool:
+    """May `user` change or remove (disable) a schedule? Its creator may; so may superusers and
+    holders of "Can manage any schedule" (schedules made in PE directly only they). Whoever
+    asks must also see it (sees_schedule); PE then decides with the token used."""
+    person = signed_in(user)
+    if person is None or not sees_schedule(person, created_by_id):
+        return False
+    if person.is_superuser or person.has_perm("schedules.manage_any_schedule"):
+        return True
+    return created_by_id is not None and created_by_id == person.pk

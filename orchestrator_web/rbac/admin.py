@@ -24,13 +24,14 @@ from orchestrator_web.accounts.protection import lockouts, unlock
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.rbac.known import doubts
-from orchestrator_web.rbac.models import GroupProfile, PlanGrant, split_environments
+from orchestrator_web.rbac.models import GroupProfile, Launches, PlanGrant, split_environments
 
 # What the app's own permissions let members do, shown beside their names on the group page.
 OWN_PERMISSION_HELP = {
     "jobs.view_all_jobs": "see every job in the history (PE's orchestrator:view:*, for auditors)",
     "jobs.stop_any_job": "stop jobs that others launched",
     "audit.view_audit_trail": "read the whole audit trail",
+    "schedules.manage_any_schedule": "change or remove schedules that others made",
 }
 
 
@@ -106,6 +107,7 @@ class PlanGrantForm(forms.ModelForm):
         fields = [
             "plan",
             "environments",
+            "launches",
             "unknown_to_pe",
             "approver_group",
             "approvals_required",
@@ -115,9 +117,13 @@ class PlanGrantForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["approvals_required"].required = False  # left empty: 1
+        self.fields["launches"].required = False  # left out: both, as PE's plans:run
 
     def clean_approvals_required(self) -> int:
         return self.cleaned_data.get("approvals_required") or 1
+
+    def clean_launches(self) -> str:
+        return self.cleaned_data.get("launches") or Launches.BOTH
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -158,7 +164,15 @@ class PlanGrantInline(admin.TabularInline):
     form = PlanGrantForm
     fk_name = "group"
     extra = 1
-    fields = ["plan", "environments", "unknown_to_pe", "approver_group", "approvals_required", "approval_environments"]
+    fields = [
+        "plan",
+        "environments",
+        "launches",
+        "unknown_to_pe",
+        "approver_group",
+        "approvals_required",
+        "approval_environments",
+    ]
 
 
 def grant_names(group: Group) -> set[str]:
@@ -390,7 +404,7 @@ class UserAdmin(BaseUserAdmin):
 class PlanGrantAdmin(admin.ModelAdmin):
     """Grants listed across groups; they are edited on their group."""
 
-    list_display = ["group", "plan", "environments", "unknown_to_pe", "approval"]
+    list_display = ["group", "plan", "environments", "launches", "unknown_to_pe", "approval"]
     list_filter = ["unknown_to_pe", "requires_approval", "group", "plan"]
     search_fields = ["plan", "group__name", "environments"]
     list_select_related = ["group", "approver_group"]

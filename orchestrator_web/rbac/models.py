@@ -29,6 +29,14 @@ def validate_environments(value: str) -> None:
 MAX_APPROVALS = 10
 
 
+class Launches(models.TextChoices):
+    """How a grant lets its plans be launched. PE's `plans:run` allows both (section 2.3)."""
+
+    BOTH = "both", "Run now and schedule"
+    NOW = "now", "Run now only"
+    SCHEDULE = "schedule", "Schedule only"
+
+
 class PlanGrant(models.Model):
     """PE's `plans:run:<plan>` permission on a role, mirrored on a Django group.
 
@@ -47,6 +55,13 @@ class PlanGrant(models.Model):
         blank=True,
         validators=[validate_environments],
         help_text="Comma-separated environments this grant is limited to; empty means all.",
+    )
+    launches = models.CharField(
+        "may",
+        max_length=10,
+        choices=Launches.choices,
+        default=Launches.BOTH,
+        help_text="Run the plan now, schedule it in PE's scheduler, or both (as PE's plans:run allows).",
     )
     unknown_to_pe = models.BooleanField(
         "PE does not know it yet",
@@ -87,14 +102,18 @@ class PlanGrant(models.Model):
     def __str__(self) -> str:
         where = f" in {self.environments}" if self.environments else ""
         unknown = " (PE does not know it yet)" if self.unknown_to_pe else ""
-        return f"plans:run:{self.plan}{where}{unknown}{self.approval_words()}"
+        return f"plans:run:{self.plan}{where}{self.launch_words()}{unknown}{self.approval_words()}"
 
     def describe(self) -> str:
         """The grant in words, for people: "db::failover in production", "every plan"."""
         plan = "every plan" if self.plan == "*" else self.plan
         where = f" in {', '.join(split_environments(self.environments))}" if self.environments else ""
         unknown = " (PE does not know it yet)" if self.unknown_to_pe else ""
-        return f"{plan}{where}{unknown}{self.approval_words()}"
+        return f"{plan}{where}{self.launch_words()}{unknown}{self.approval_words()}"
+
+    def launch_words(self) -> str:
+        """ " (run now only)", " (schedule only)"; "" for both, PE's own meaning of plans:run."""
+        return "" if self.launches == Launches.BOTH else f" ({self.get_launches_display().lower()})"
 
     def approval_words(self) -> str:
         """The rule in words, " (approved by 2 of DB approvers in production)"; "" without one."""
@@ -104,8 +123,12 @@ class PlanGrant(models.Model):
         where = f" in {', '.join(split_environments(self.approval_environments))}" if self.approval_environments else ""
         return f" (approved by {self.approvals_required} of {group}{where})"
 
-    def allows(self, plan_name: str, environment: str) -> bool:
+    def allows(self, plan_name: str, environment: str, how: str | None = None) -> bool:
+        """Does this grant cover `plan_name` in `environment`, launched `how` ("now",
+        "schedule"; None: either way)?"""
         if self.plan not in ("*", plan_name):
+            return False
+        if how is not None and self.launches not in (Launches.BOTH, how):
             return False
         environments = split_environments(self.environments)
         return not environments or environment in environments

@@ -3,9 +3,12 @@
     {"groups": [{"name": "Operators", "team": true,
                  "grants": [{"plan": "facts::info", "environments": ["production"]},
                             {"plan": "web::new_thing", "unknown_to_pe": true},
+                            {"plan": "patching::run", "launches": "schedule"},
                             {"plan": "db::failover", "environments": ["production"],
                              "approval": {"group": "DB approvers", "count": 1, "environments": []}}]}]}
 
+A grant's optional "launches" says how its plans may be launched: "both" (the default, as PE's
+plans:run allows), "now" (run now only) or "schedule" (through PE's scheduler only).
 A grant's optional "approval" is its four-eyes rule: launches wait for `count` approvals by
 members of `group` (a group that exists, or one the file lists), in `environments` (empty: all
 the grant's). parse() checks the whole file, check_approvers() that every approver group will
@@ -30,6 +33,7 @@ from orchestrator_web.rbac.known import doubts
 from orchestrator_web.rbac.models import (
     MAX_APPROVALS,
     GroupProfile,
+    Launches,
     PlanGrant,
     split_environments,
     validate_environments,
@@ -38,7 +42,7 @@ from orchestrator_web.rbac.models import (
 
 ACTOR = "apply_permissions"
 GROUP_FIELDS = {"name", "team", "grants"}
-GRANT_FIELDS = {"plan", "environments", "unknown_to_pe", "approval"}
+GRANT_FIELDS = {"plan", "environments", "launches", "unknown_to_pe", "approval"}
 APPROVAL_FIELDS = {"group", "count", "environments"}
 
 
@@ -61,13 +65,12 @@ class GrantEntry:
     unknown_to_pe: bool
     where: str  # where the file has it: groups[0] ('Operators').grants[1]
     approval: ApprovalEntry | None = None
+    launches: str = Launches.BOTH
 
     def same_as(self, grant: PlanGrant) -> bool:
-        return (split_environments(grant.environments), grant.unknown_to_pe, _approval_of(grant)) == (
-            split_environments(self.environments),
-            self.unknown_to_pe,
-            self.approval,
-        )
+        mine = (split_environments(self.environments), self.launches, self.unknown_to_pe, self.approval)
+        theirs = (split_environments(grant.environments), grant.launches, grant.unknown_to_pe, _approval_of(grant))
+        return theirs == mine
 
 
 def _approval_of(grant: PlanGrant) -> ApprovalEntry | None:
@@ -100,6 +103,8 @@ def export() -> dict[str, Any]:
 
 def _exported(grant: PlanGrant) -> dict[str, Any]:
     data: dict[str, Any] = {"plan": grant.plan, "environments": split_environments(grant.environments)}
+    if grant.launches != Launches.BOTH:
+        data["launches"] = grant.launches
     if grant.unknown_to_pe:
         data["unknown_to_pe"] = True
     approval = _approval_of(grant)
@@ -160,7 +165,7 @@ def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
     if not isinstance(grant, dict):
         return [f"{where}: must be an object"]
     problems = [
-        f"{where}: unknown field {k!r} (fields: plan, environments, unknown_to_pe, approval)"
+        f"{where}: unknown field {k!r} (fields: plan, environments, launches, unknown_to_pe, approval)"
         for k in sorted(set(grant) - GRANT_FIELDS)
     ]
     plan = grant.get("plan")
@@ -181,11 +186,15 @@ def _check_grant(grant: Any, where: str, entry: GroupEntry) -> list[str]:
     unknown_to_pe = grant.get("unknown_to_pe", False)
     if not isinstance(unknown_to_pe, bool):
         problems.append(f"{where}.unknown_to_pe: must be true or false")
+    launches = grant.get("launches", Launches.BOTH)
+    if launches not in Launches.values:
+        problems.append(f"{where}.launches: one of {', '.join(repr(v) for v in Launches.values)}")
+        launches = Launches.BOTH
     approval, approval_problems = _check_approval(grant.get("approval"), f"{where}.approval", environments)
     problems.extend(approval_problems)
     if plan in entry.grants:
         problems.append(f"{where}: duplicate grant for {plan!r}")
-    entry.grants[plan] = GrantEntry(joined, unknown_to_pe is True, f"{where} ({plan})", approval)
+    entry.grants[plan] = GrantEntry(joined, unknown_to_pe is True, f"{where} ({plan})", approval, launches)
     return problems
 
 
@@ -288,6 +297,7 @@ def apply(entries: list[GroupEntry], *, dry_run: bool = False) -> list[str]:
                     group=group,
                     plan=plan,
                     environments=wanted.environments,
+                    launches=wanted.launches,
                     unknown_to_pe=wanted.unknown_to_pe,
                     requires_approval=approval is not None,
                     approver_group=Group.objects.get(name=approval.group) if approval else None,

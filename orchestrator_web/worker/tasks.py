@@ -6,8 +6,10 @@ from django.conf import settings
 from django.tasks import TaskContext, task
 
 from orchestrator_web.approvals.services import expire_due
+from orchestrator_web.connection import orchestrator
 from orchestrator_web.jobs.services import sync
 from orchestrator_web.notifications.services import sweep
+from orchestrator_web.schedules.services import import_runs
 from orchestrator_web.worker.chains import periodic, run
 
 
@@ -17,14 +19,16 @@ class SyncProblems(Exception):
 
 def _sync_jobs() -> None:
     report = sync()
-    if report.problems:
-        raise SyncProblems("; ".join(report.problems)[:2000])
+    problems = [*report.problems, *import_runs(orchestrator()).problems]
+    if problems:
+        raise SyncProblems("; ".join(problems)[:2000])
 
 
 @periodic("sync_jobs", every=lambda: settings.SYNC_JOBS_SECONDS)
 @task(takes_context=True)
 def sync_jobs(context: TaskContext) -> None:
-    """Refresh unfinished jobs from PE and reconcile unknown ones (as `manage.py sync_jobs`)."""
+    """Refresh unfinished jobs from PE, reconcile unknown ones and import the runs of schedules
+    made here (as `manage.py sync_jobs`)."""
     run("sync_jobs", context, _sync_jobs)
 
 

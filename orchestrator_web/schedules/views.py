@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from orchestrator_web.explain import explain
+from orchestrator_web.http import SignedInRequest
+from orchestrator_web.pe import errors
+from orchestrator_web.pe import puppet_types as pt
+from orchestrator_web.plans import catalogue
+from orchestrator_web.rbac import access
+from orchestrator_web.schedules import selectors, services
+from orchestrator_web.schedules.forms import ChangeForm, params_text
+from orchestrator_web.schedules.selectors import Row
+from orchestrator_web.schedules.timing import every_words, in_utc, local_text, repeat_fields, zone_name
+
+
+@never_cache
+@login_required
+@require_GET
+def schedule_list(request: SignedInRequest) -> HttpResponse:
+    """The plan schedules PE holds that the reader may see; removed ones folded away."""
+    listing = selectors.schedules_for(request.user)
+    return render(request, "schedules/list.html", {"section": "schedules", "listing": listing, "zone": zone_name()})
+
+
+def _managed(request: SignedInRequest, pe_id: str) -> Row | HttpResponse:
+    """The schedule if the reader may change it: 404 if they may not see it, 403 (audited) if
+    they may see but not change it; a page saying so when PE cannot be asked."""
+    try:
+        row = selectors.schedule_for_user(request.user, pe_id)
+    except errors.PEError as exc:
+        ctx = {"section": "schedules", "error": explain(exc), "pe_id": pe_id}
+        return render(request, "schedules/change.html", ctx, status=502)
+    if not row.can_manage:
+        refusal = "Only its creator and holders of “Can manage any schedule” may change or remove it."
+        access.deny(request, refusal, f"schedule {pe_id}")
+    return row
+
+
+def _params_for(row: Row) -> dict[str, pt.PlanParameter] | None:
+    try:
+        return catalogue.plan_parameters(catalogue.plan_detail(row.pe.plan_name, row.pe.environment))
+    except errors.PEError:
+        return None
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
+    """Change a schedule's time, interval and values (PUT: the whole schedule and input)."""
+    found = _managed(request, pe_id)
+    if isinstance(found, HttpResponse):
+        return found
+    row = found
+    ctx: dict[str, Any] = {"section": "schedules", "row": row, "zone": zone_name(), "pe_id": pe_id}
+    if row.removed:
+        ctx["error"] = "This schedule was removed (disabled in PE). PE allows no change to it; it is kept as a record."
+        return render(request, "schedules/change.html", ctx, status=409)
+    shown = {k: v for k, v in row.pe.parameters.items() if k not in row.secret_names}
+    every, unit = repeat_fields(row.pe.schedule.interval_seconds)
+    initial = {
+        "start_at": local_text(row.pe.next_run_time or row.pe.schedule.start_time),
+        "repeat_every": every,
+        "repeat_unit": unit,
+        "params_json": params_text(shown),
+    }
+    form = ChangeForm(request.POST or None, initial=initial)
+    ctx["form"] = form
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "schedules/change.html", ctx)
+    timing = form.timing()
+    params: dict[str, Any] | None = form.cleaned_data["params_json"]
+    if params == shown:
+        params = None  # the values were left as they are: only the time changes
+    elif row.pe.parameter_kinds:
+        form.add_error(
+            "params_json", "Its values include PuppetDB queries or node groups; change them in PE's console."
+        )
+    elif params is not None:
+        parameters = _params_for(row)
+        if parameters is None:
+            form.add_error("params_json", "The plan's parameters cannot be read from PE now to check the values.")
+        else:
+            given = {**services.secret_values(row.pe, row.secret_names), **params}
+            call = pt.plan_call(row.pe.plan_name, parameters, given)
+            for name, problem in call.problems.items():
+                form.add_error("params_json", f"{name}: {problem}" if name else problem)
+            params = {k: v for k, v in call.params.items() if k not in row.secret_names}
+    if timing is None or form.errors:
+        return render(request, "schedules/change.html", ctx)
+    try:
+        secret_names = row.secret_names
+        services.change(
+            request.user, row.pe, row.local, timing=timing, params=params, secret_names=secret_names, request=request
+        )
+    except services.NotDone as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return render(request, "schedules/change.html", ctx)
+    start, interval = timing
+    messages.success(
+        request,
+        f"Schedule {pe_id} changed: next run {in_utc(start)} ({local_text(start).replace('T', ' ')} {zone_name()}), "
+        f"{every_words(interval)}.",
+    )
+    return redirect("schedules:list")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove(request: SignedInRequest, pe_id: str) -> HttpResponse:
+    """Remove a schedule: disable it in PE, which keeps it and refuses any later change."""
+    found = _managed(request, pe_id)
+    if isinstance(found, HttpResponse):
+        return found
+    row = found
+    ctx: dict[str, Any] = {"section": "schedules", "row": row, "zone": zone_name(), "pe_id": pe_id}
+    if row.removed:
+        messages.info(request, f"Schedule {pe_id} was removed already.")
+        return redirect("schedules:list")
+    if request.method == "GET":
+        return render(request, "schedules/remove.html", ctx)
+    try:
+        services.remove(request.user, row.pe, row.local, request)
+    except services.NotDone as exc:
+        ctx["error"] = exc.message
+        return render(request, "schedules/remove.html", ctx)
+    messages.success(request, f"Schedule {pe_id} removed: PE keeps it disabled, and it will not run again.")
+    return redirect("schedules:list")
