@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from orchestrator_web.plans.forms import Launch
@@ -79,5 +81,18 @@ def test_every_page_passes_axe(
     page.get_by_label("api_key").fill("k")
     page.get_by_role("button", name="Review").click()
     found["review"] = violations(page)
+    page.get_by_role("button", name="Change something").click()
+    page.get_by_label("api_key").fill("k")
+    page.get_by_label("Run later (PE's scheduler)").check()
+    page.get_by_label("Date and time").fill((timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Repeat every").fill("2")
+    page.get_by_role("button", name="Review").click()
+    found["schedule review"] = violations(page)
+    page.get_by_role("button", name="Schedule plan").click()
+    page.wait_for_url(lambda url: url.endswith("/schedules/"))
+    found["schedules"] = violations(page)
+    for name, path in {"change schedule": "/schedules/1/change/", "remove schedule": "/schedules/1/remove/"}.items():
+        page.goto(site + path)
+        found[name] = violations(page)
     problems = {name: v for name, v in found.items() if v}
     assert not problems, json.dumps(problems, indent=1)
