@@ -28,6 +28,7 @@ from orchestrator_web.notifications.services import Message, notify
 from orchestrator_web.plans.forms import Launch
 from orchestrator_web.plans.services import send
 from orchestrator_web.rbac import access
+from orchestrator_web.schedules.services import schedule_approved
 from orchestrator_web.times import exact
 
 log = logging.getLogger(__name__)
@@ -178,8 +179,11 @@ def approve(job: Job, user: User, comment: str = "", request: HttpRequest | None
 
         # The count is reached: the requester must still be allowed to run it, now.
         requester = job.requested_by
-        if requester is None or not access.can_run(requester, job.plan_name, job.environment):
-            message = f"Not sent: {job.requested_by_username} may no longer run {job.plan_name} in {job.environment}."
+        how = access.SCHEDULE if job.schedule_request else access.NOW
+        if requester is None or not access.can_run(requester, job.plan_name, job.environment, how=how):
+            verb = "schedule" if job.schedule_request else "run"
+            who, what = job.requested_by_username, f"{job.plan_name} in {job.environment}"
+            message = f"Not sent: {who} may no longer {verb} {what}."
             _end(approval, State.NOT_SUBMITTED, Outcome.REFUSED, message, by=user, notes=notes)
             record(Action.DENIED, f"job {job.pk}", actor=user, request=request, reason=message)
             return Decision(True, message)
@@ -204,9 +208,15 @@ def approve(job: Job, user: User, comment: str = "", request: HttpRequest | None
             timeout=job.timeout,
             userdata=job.userdata,
             param_types=job.param_types,
+            schedule=job.schedule_request,
         )
     # Committed: the job is `submitting` and its secrets are erased from the database (they
     # live on only in `launch`). Sent as its requester, exactly as an unapproved launch is.
+    if launch.schedule is not None:
+        schedule_approved(job, launch, requester, counted)
+        if job.state == State.SCHEDULED:
+            return Decision(True, "Approved and handed to PE's scheduler: its runs will show in the history.")
+        return Decision(True, f"Approved, but not scheduled: {job.error_message}")
     send(job, launch, requester, approved_by=counted)
     return Decision(True, f"Approved and sent: {job.get_state_display().lower()}.")
 

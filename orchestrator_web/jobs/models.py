@@ -23,6 +23,8 @@ class State(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCESS = "success", "Success"
     FAILURE = "failure", "Failure"
+    # An approved request to schedule the plan, handed to PE's scheduler: its runs are jobs of their own.
+    SCHEDULED = "scheduled", "Scheduled in PE"
 
 
 TERMINAL_STATES = (
@@ -32,6 +34,7 @@ TERMINAL_STATES = (
     State.FAILURE,
     State.REJECTED_BY_APPROVER,
     State.EXPIRED,
+    State.SCHEDULED,
 )
 
 
@@ -84,6 +87,9 @@ class Job(models.Model):
     # The PE scheduled job that started it (options.scheduled_job_id), for runs of a schedule
     # made here; None for launches. Nullable without a default, for the reason above.
     pe_scheduled_job_id = models.CharField("PE scheduled job id", max_length=20, null=True, blank=True)  # noqa: DJ001
+    # For a request to schedule the plan that waits for approval: {"start_time": ISO-8601,
+    # "interval_seconds": N or None, "time_zone": ...}; sent to PE's scheduler once approved.
+    schedule_request = models.JSONField(null=True, blank=True)
 
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

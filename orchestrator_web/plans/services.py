@@ -91,6 +91,9 @@ def record(
         "state": state,
         "timeline": [timeline_entry(state)],
     }
+    if launch.schedule is not None:
+        # A request to schedule the plan (it waits for approval): PE's scheduler gets it once approved.
+        fields["schedule_request"] = launch.schedule
     problem = _unsendable(launch)
     if problem:
         # Nothing goes to PE, but the attempt is still a job, with what could be kept and why.
@@ -101,6 +104,8 @@ def record(
         with transaction.atomic():
             job = Job.objects.create(**fields)
             details: dict[str, Any] = {"plan": job.plan_name, "environment": job.environment, "state": job.state}
+            if launch.schedule is not None:
+                details["schedule"] = launch.schedule
             if job.state == State.AWAITING_APPROVAL and rule is not None:
                 secrets = {name: launch.params[name] for name in launch.sensitive if name in launch.params}
                 approval = open_request(job, rule, secrets)

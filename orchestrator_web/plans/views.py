@@ -28,7 +28,7 @@ from orchestrator_web.pe.types import Plan
 from orchestrator_web.plans import catalogue, sealing
 from orchestrator_web.plans.fields import form_field
 from orchestrator_web.plans.forms import PARAM_PREFIX, Launch, LaunchForm, carry_over, hide_secrets, initial_from_job
-from orchestrator_web.plans.services import preview_body, submit
+from orchestrator_web.plans.services import preview_body, record, submit
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import deny
 from orchestrator_web.rbac.models import PLAN_NAME
@@ -332,44 +332,47 @@ def _run(page: _Page) -> HttpResponse:
 
 
 def _schedule(page: _Page, launch: Launch, data: dict[str, Any]) -> HttpResponse:
-    """ "Schedule plan" on the review page: checked again, then sent to PE's scheduler."""
+    """ "Schedule plan" on the review page: checked again, then sent to PE's scheduler, or, when
+    the grant requires approval, kept as a request that waits for it like a launch (approved
+    once; approvals.services hands it to the scheduler when the count is reached)."""
     request, plan_name = page.request, page.plan_name
     if not access.can_schedule(request.user, plan_name, launch.environment):
         deny(request, f"You may not schedule {plan_name} in {launch.environment}.", plan_name)
+    key = uuid.UUID(data["key"])
     rule = access.approval_rule(request.user, plan_name, launch.environment, how=access.SCHEDULE)
-    problem = ""
-    field: str | None = "when"
     if rule is not None:
-        # Never around four eyes: a schedule needing approval is not sent at all (see README).
-        approvers = rule.group_name or "a deleted group"
-        problem = (
-            f"Schedules of {plan_name} in {launch.environment} need approval by {approvers}, "
-            "and this console cannot ask for approval of a schedule yet: nothing was scheduled. "
-            "Run it now instead (it waits for approval), or ask for a grant without approval."
+        job, created = record(request.user, launch, key, rule, request)
+        if not created:
+            messages.info(request, "This schedule was asked for already; here is its request. Nothing was sent twice.")
+        elif job.state == State.AWAITING_APPROVAL:
+            approval = job.approval
+            needed = f"{approval.required} approval{'s' if approval.required != 1 else ''}"
+            messages.info(
+                request,
+                f"Nothing is scheduled yet: this schedule waits for {needed} from {approval.approver_group_name}. "
+                "They are told; once approved, PE's scheduler gets it.",
+            )
+        return redirect(job)
+    try:
+        made = schedule_services.create(request.user, launch, key, request)
+    except schedule_services.NotDone as exc:
+        return _form_again(page, data, exc.message, exc.field)
+    if not made.created:
+        messages.info(request, "This schedule was made already; nothing was sent twice.")
+    elif not made.confirmed:
+        messages.warning(
+            request,
+            "PE did not answer in time: it may hold the schedule. It shows here once PE lists it; "
+            "check before scheduling it again.",
         )
     else:
-        try:
-            made = schedule_services.create(request.user, launch, uuid.UUID(data["key"]), request)
-        except schedule_services.NotDone as exc:
-            problem, field = exc.message, exc.field
-        else:
-            if not made.created:
-                messages.info(request, "This schedule was made already; nothing was sent twice.")
-            elif not made.confirmed:
-                messages.warning(
-                    request,
-                    "PE did not answer in time: it may hold the schedule. It shows here once PE lists it; "
-                    "check before scheduling it again.",
-                )
-            else:
-                words = schedule_words(launch.schedule or {})
-                messages.success(
-                    request,
-                    f"Scheduled in PE (schedule {made.schedule.pe_scheduled_job_id}): {plan_name} in "
-                    f"{launch.environment}, first run {words['local']} ({words['utc']}), {words['every']}.",
-                )
-            return redirect("schedules:list")
-    return _form_again(page, data, problem, field)
+        words = schedule_words(launch.schedule or {})
+        messages.success(
+            request,
+            f"Scheduled in PE (schedule {made.schedule.pe_scheduled_job_id}): {plan_name} in "
+            f"{launch.environment}, first run {words['local']} ({words['utc']}), {words['every']}.",
+        )
+    return redirect("schedules:list")
 
 
 def _form_again(page: _Page, data: dict[str, Any], problem: str, field: str | None) -> HttpResponse:

@@ -25,6 +25,8 @@ from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.connection import orchestrator_for
 from orchestrator_web.explain import explain
+from orchestrator_web.jobs import services as jobs
+from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.jobs.services import record_scheduled_run
 from orchestrator_web.pe import errors
 from orchestrator_web.pe.client import OrchestratorClient
@@ -42,10 +44,11 @@ class NotDone(Exception):
     """PE did not take it (or could not be asked): nothing changed. `field` names the form field
     the message belongs next to, when there is one."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, *, refused: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.refused = refused  # PE answered no (rather than: PE could not be asked)
 
 
 def _field_for(exc: errors.APIError) -> str | None:
@@ -72,7 +75,9 @@ def _refused(exc: errors.PEError, personal: bool, nothing: str) -> NotDone:
         message = f"{message.replace('the token', 'your personal PE token')} Renew it on your profile page."
     if isinstance(exc, errors.DisabledScheduledJob):
         message = f"PE refused: this schedule was removed (disabled), and PE allows no change to it ({exc.msg})."
-    return NotDone(f"{nothing} {message}", _field_for(exc) if isinstance(exc, errors.APIError) else None)
+    refused = isinstance(exc, (errors.APIError, errors.UnexpectedResponse))
+    field = _field_for(exc) if isinstance(exc, errors.APIError) else None
+    return NotDone(f"{nothing} {message}", field, refused=refused)
 
 
 def preview_body(launch: Launch, username: str) -> dict[str, Any]:
@@ -100,9 +105,17 @@ class Created:
     confirmed: bool  # False: PE did not answer; it may hold the schedule
 
 
-def create(user: User, launch: Launch, key: uuid.UUID, request: HttpRequest | None = None) -> Created:
+def create(
+    user: User,
+    launch: Launch,
+    key: uuid.UUID,
+    request: HttpRequest | None = None,
+    *,
+    approved_by: list[str] | None = None,
+) -> Created:
     """Send a reviewed launch with `launch.schedule` to PE's scheduler, as `user` (their personal
-    token when they stored one), and keep its row and audit entry.
+    token when they stored one), and keep its row and audit entry. An approved schedule carries
+    its approvers in userdata.orchestrator_web.approved_by.
 
     Raises NotDone, with nothing kept, when PE could not be reached or refused it. When PE took
     the request without answering, the row is kept as `unknown` and matched later by `key`
@@ -115,7 +128,10 @@ def create(user: User, launch: Launch, key: uuid.UUID, request: HttpRequest | No
     start = datetime.fromisoformat(launch.schedule["start_time"])
     interval = launch.schedule.get("interval_seconds")
     username = user.get_username()
-    userdata = {**launch.userdata, OURS: {"schedule": str(key), "requested_by": username}}
+    ours: dict[str, Any] = {"schedule": str(key), "requested_by": username}
+    if approved_by:
+        ours["approved_by"] = approved_by
+    userdata = {**launch.userdata, OURS: ours}
     personal = False
     name: str | None = None
     status = Status.SCHEDULED
@@ -165,8 +181,32 @@ def create(user: User, launch: Launch, key: uuid.UUID, request: HttpRequest | No
             interval_seconds=interval,
             pe_scheduled_job=name,
             confirmed=status == Status.SCHEDULED,
+            approved_by=approved_by or [],
         )
     return Created(schedule, True, status == Status.SCHEDULED)
+
+
+def schedule_approved(job: Job, launch: Launch, requester: User, approved_by: list[str]) -> Job:
+    """A request to schedule whose approval count was just reached (its job is `submitting`):
+    hand it to PE's scheduler as its requester (create). The request's job then ends
+    `scheduled`, naming the schedule, or `not_submitted` / `rejected` with the reason; the
+    schedule's runs come into the history as jobs of their own."""
+    now = timezone.now()
+    try:
+        made = create(requester, launch, job.submission_key, approved_by=approved_by)
+    except NotDone as exc:
+        state = State.REJECTED if exc.refused else State.NOT_SUBMITTED
+        jobs.change(job, State.SUBMITTING, state=state, error_message=exc.message, finished_at=now)
+        return job
+    name = made.schedule.pe_scheduled_job_id
+    note = (
+        f"Handed to PE's scheduler as schedule {name}"
+        if made.confirmed
+        else "PE did not answer in time: it may hold the schedule (see the schedules page)"
+    )
+    timeline = [*job.timeline, {"state": job.state, "at": now.isoformat(), "note": note}]
+    jobs.change(job, State.SUBMITTING, state=State.SCHEDULED, finished_at=now, timeline=timeline, error_message="")
+    return job
 
 
 def secret_values(pe_job: ScheduledJob, secret_names: list[str]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from orchestrator_web.jobs import summary
 from orchestrator_web.jobs.models import JobEvent, State
+from orchestrator_web.schedules.timing import every_words
 from orchestrator_web.times import duration_text, time_tag, whole_seconds
 
 register = template.Library()
@@ -35,6 +36,12 @@ def moment(value: datetime | str | None) -> SafeString:
         except ValueError:
             return mark_safe("—")
     return time_tag(value)
+
+
+@register.filter
+def every(seconds: int | None) -> str:
+    """A schedule's interval in words: `every 2 hours`, `once` for none."""
+    return every_words(seconds)
 
 
 @register.filter

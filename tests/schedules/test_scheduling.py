@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -231,18 +231,6 @@ def test_a_schedule_only_grant_shows_the_plan_in_the_catalogue(scheduler: Schedu
 def test_an_outsider_may_not_schedule(client: Client, outsider: User, orchestrator_settings: Any) -> None:
     client.force_login(outsider)
     assert client.post(RESTART, {"action": "review", "when": "later"}).status_code == 403
-
-
-def test_a_schedule_whose_grant_requires_approval_is_not_sent(
-    scheduler: Scheduler, alice: User, operators: Group
-) -> None:
-    approvers = Group.objects.create(name="Restart approvers")
-    PlanGrant.objects.filter(group=operators, plan="webapp::rolling_restart").update(
-        requires_approval=True, approver_group=approvers
-    )
-    page = Html(scheduler.schedule(start_at=local_input(tomorrow_at(9))))
-    assert "need approval by Restart approvers" in page.error("when")
-    assert scheduler.sent() == [] and Schedule.objects.count() == 0
 
 
 def test_run_now_still_runs_now(scheduler: Scheduler) -> None:
