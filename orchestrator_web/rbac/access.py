@@ -318,6 +318,11 @@ def can_manage_schedule(user: User, created_by_id: int | None) -> bool:
     person = signed_in(user)
     if person is None or not sees_schedule(person, created_by_id):
         return False
-    if person.is_superuser or person.has_perm("schedules.manage_any_schedule"):
-        return True
-    return created_by_id is not None and created_by_id == person.pk
+    return manages_any_schedule(person) or (created_by_id is not None and created_by_id == person.pk)
+
+
+def manages_any_schedule(user: User) -> bool:
+    """Superusers and holders of "Can manage any schedule" change or remove anyone's schedule
+    they see."""
+    person = signed_in(user)
+    return bool(person and (person.is_superuser or person.has_perm("schedules.manage_any_schedule")))

@@ -69,11 +69,11 @@ def _secret_names(item: ScheduledJob, local: Schedule | None) -> list[str] | Non
     return [name for name, p in parameters.items() if p.secret]
 
 
-def _row(user: User, item: ScheduledJob, local: Schedule | None) -> Row:
+def _row(item: ScheduledJob, local: Schedule | None, can_manage: bool) -> Row:
     names = _secret_names(item, local)
     secret = list(item.parameters) if names is None else [n for n in item.parameters if n in names]
     values = {k: (HIDDEN if k in secret else v) for k, v in item.parameters.items()}
-    row = Row(item, local, values, secret, access.can_manage_schedule(user, local.created_by_id if local else None))
+    row = Row(item, local, values, secret, can_manage)
     if local is None:
         row.notes.append("Made in PE directly, not here.")
     else:
@@ -110,13 +110,17 @@ def schedules_for(user: User) -> Listing:
         return listing
     adopt(items)
     local = {s.pe_scheduled_job_id: s for s in Schedule.objects.filter(pe_scheduled_job_id__in=[i.name for i in items])}
+    # Who sees and who manages what, worked out once for the whole list (access.sees_schedule
+    # and access.can_manage_schedule, without a query per schedule).
     everyone = access.sees_all_jobs(user)
     seen_ids = set() if everyone else _seen_creators(user)
+    manager = access.manages_any_schedule(user)
     for item in items:
         mine = local.get(item.name)
         if not everyone and (mine is None or mine.created_by_id not in seen_ids):
             continue
-        row = _row(user, item, mine)
+        creator = mine.created_by_id if mine else None
+        row = _row(item, mine, manager or (creator is not None and creator == user.pk))
         (listing.removed if row.removed else listing.active).append(row)
     return listing
 
@@ -144,4 +148,4 @@ def schedule_for_user(user: User, pe_id: str) -> Row:
         raise
     if item.type != "plan":
         raise Http404("That schedule does not run a plan.")
-    return _row(user, item, local)
+    return _row(item, local, access.can_manage_schedule(user, local.created_by_id if local else None))

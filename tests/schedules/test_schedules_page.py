@@ -271,3 +271,45 @@ def test_a_schedule_changed_in_pe_directly_shows_as_such(
         timeout=5,
     )
     assert "changed in PE directly" in _row(Html(scheduler.client.get("/schedules/")), "1")
+
+
+def _made_here(user: User, count: int) -> None:
+    client = orchestrator()
+    for _ in range(count):
+        name = client.schedule_plan(
+            "facts::info", {"targets": "web01"}, Timing(tomorrow_at(8), 3600), environment="production"
+        )
+        Schedule.objects.create(
+            pe_scheduled_job_id=name,
+            plan_name="facts::info",
+            environment="production",
+            params={"targets": "web01"},
+            start_time=tomorrow_at(8),
+            interval_seconds=3600,
+            created_by=user,
+            created_by_username=user.username,
+        )
+
+
+def _queries(client: Client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/schedules/").status_code == 200
+    return len(captured)
+
+
+def test_the_list_asks_the_database_the_same_number_of_times_however_many_schedules(
+    client: Client, alice: User, operators: Group, orchestrator_settings: Any
+) -> None:
+    GroupProfile.objects.create(group=operators, is_team=True)
+    bob = _person("bob", operators)
+    _made_here(alice, 2)
+    _made_here(bob, 1)
+    client.force_login(alice)
+    few = _queries(client)
+    _made_here(alice, 6)
+    _made_here(bob, 4)
+    assert _queries(client) == few
+    assert len(Html(client.get("/schedules/")).soup.select("#schedules tbody tr")) == 13
