@@ -112,6 +112,7 @@ ROW_FIELDS = (
     "description",
     "created_at",
     "finished_at",
+    "pe_scheduled_job_id",
 )
 # And the version the live poll compares.
 LIST_FIELDS = [*ROW_FIELDS, "updated_at"]

@@ -72,6 +72,8 @@ LONG = '<b>"Tom & Jerry"</b> ' + "x" * 100
         {"state": "rejected", "plan_name": "db::failover", "environment": "development"},
         {"state": "running", "pe_job_id": "99", "created_at": timezone.now() - timedelta(minutes=3)},
         {"state": "unknown", "created_at": timezone.now() + timedelta(days=40)},
+        {"state": "success", "pe_job_id": "13", "pe_scheduled_job_id": "<12>", "finished_at": timezone.now()},
+        {"state": "scheduled", "finished_at": timezone.now()},
     ],
 )
 def test_the_rows_written_by_hand_read_as_the_reference_partial(alice: User, fields: dict[str, Any]) -> None:

@@ -54,7 +54,7 @@ def test_a_fired_run_appears_in_the_history_under_its_creator(
     assert job.sensitive_params == ["api_key"]
     assert job.created_at == tomorrow_at(9)
     history = Html(scheduler.client.get("/jobs/"))
-    assert history.soup.find(id=f"job-{job.pk}") is not None
+    assert "alice · scheduled (schedule 1)" in " ".join(history.soup.find(id=f"job-{job.pk}").get_text(" ").split())
     page = Html(scheduler.client.get(f"/jobs/{job.pk}/"))
     assert "scheduled (schedule 1)" in page.soup.find(id="scheduled-by").get_text()
     assert SECRET not in page.text

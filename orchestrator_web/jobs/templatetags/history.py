@@ -95,12 +95,17 @@ def _row(job: dict[str, Any], base: str, zone: tzinfo, now: datetime, oob: bool)
         f'<td class="mono">{escape(job["plan_name"])}</td>'
         f"<td>{escape(job['environment'])}</td>"
         f'<td><span class="state state-{state_class}">{shown}</span></td>'
-        f"<td>{escape(job['requested_by_username'])}</td>"
+        f"<td>{escape(job['requested_by_username'])}{_scheduled(job['pe_scheduled_job_id'])}</td>"
         f'<td class="description">{escape(description)}</td>'
         f"<td>{time_tag(created, zone, now)}</td>"
         f"<td>{time_tag(finished, zone, now)}</td>"
         f"<td>{took_text}</td></tr>"
     )
+
+
+def _scheduled(schedule: str | None) -> str:
+    """The mark of a run of a schedule made here, beside its requester (the schedule's creator)."""
+    return f' <span class="scheduled">· scheduled (schedule {escape(schedule)})</span>' if schedule else ""
 
 
 # The relative words of times.relative: (seconds in the unit, first count past it, and from how
