@@ -255,3 +255,32 @@ def test_a_time_in_the_past_is_refused_in_the_persons_zone(scheduler: Scheduler,
     session.save()
     past = datetime.now(UTC) - timedelta(minutes=5)
     assert "in the past" in scheduler.review(start_at=local_input(past, "Pacific/Kiritimati")).error("start_at")
+
+
+def test_a_sensitive_value_the_plan_requires_cannot_be_left_out(scheduler: Scheduler) -> None:
+    page = scheduler.review(start_at=local_input(tomorrow_at(9)), param__api_key="")
+    assert page.soup.find("input", attrs={"name": "submission"}) is None
+    assert page.error("param__api_key")
+    assert scheduler.sent() == []
+
+
+def test_a_time_that_does_not_exist_in_the_persons_zone_is_refused(scheduler: Scheduler, as_alice: Client) -> None:
+    session = as_alice.session
+    session[SESSION_KEY] = "Europe/Berlin"
+    session.save()
+    # Clocks go from 02:00 to 03:00 on the last Sunday of March: 02:30 never happens there.
+    year = timezone.now().year + 1
+    march_end = max(day for day in range(25, 32) if datetime(year, 3, day).weekday() == 6)
+    page = scheduler.review(start_at=f"{year}-03-{march_end:02d}T02:30")
+    assert "Europe/Berlin" in page.error("start_at")
+    assert scheduler.sent() == []
+
+
+def test_schedules_made_here_are_in_the_admin_for_those_who_may_see_them(
+    scheduler: Scheduler, client: Client, admin_user: User
+) -> None:
+    scheduler.schedule(start_at=local_input(tomorrow_at(9)))
+    client.force_login(admin_user)
+    page = Html(client.get("/admin/schedules/schedule/"))
+    assert "webapp::rolling_restart" in page.plain()
+    assert client.get("/admin/schedules/schedule/add/").status_code == 403
