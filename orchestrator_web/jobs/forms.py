@@ -20,6 +20,24 @@ class DayInput(forms.DateInput):
 
 
 SCOPES = [("", "All I can see"), ("mine", "Mine"), ("team", "My teams")]
+STATES = [("", "Any state"), *State.choices]
+ORDERS = [(key, sort.label) for key, sort in selectors.SORTS.items()]
+
+
+# Choices given as functions: every page builds the form, and a form copies its fields, choice
+# lists included, unless they are callables (read when the options are drawn or a value is checked).
+def _states() -> list[tuple[str, str]]:
+    return STATES
+
+
+def _orders() -> list[tuple[str, str]]:
+    return ORDERS
+
+
+def _scopes() -> list[tuple[str, str]]:
+    return SCOPES
+
+
 # Any part of a plan name, in any case.
 PLAN_PART = re.compile(r"^[A-Za-z0-9_:]+$")
 PART = "part of a name"
@@ -38,11 +56,9 @@ class JobFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": "description, values, ticket…"}),
     )
     plan = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={"placeholder": PART}))
-    state = forms.ChoiceField(choices=[("", "Any state"), *State.choices], required=False)
-    sort = forms.ChoiceField(
-        choices=[(key, sort.label) for key, sort in selectors.SORTS.items()], required=False, label="Order"
-    )
-    scope = forms.ChoiceField(choices=SCOPES, required=False, label="Show")
+    state = forms.ChoiceField(choices=_states, required=False)
+    sort = forms.ChoiceField(choices=_orders, required=False, label="Order")
+    scope = forms.ChoiceField(choices=_scopes, required=False, label="Show")
     requested_by = forms.CharField(
         required=False, max_length=150, label="Requested by", widget=forms.TextInput(attrs={"placeholder": PART})
     )

@@ -33,9 +33,10 @@ TERMINAL = frozenset(TERMINAL_STATES)
 
 # -- rows --------------------------------------------------------------------------------------
 
-# Rendered rows of finished jobs, in this process: such a row changes only with its values, the
-# reader's zone, and the relative words of its times ("3 hours ago"), so each is kept until its
-# words would change (_words_until). Writing the <time> tags was most of a row's cost.
+# Rendered rows, in this process: a row changes only with its values, the reader's zone, and the
+# relative words of its times ("3 hours ago"), so each is kept until its words would change
+# (_words_until); a job under way has its running time written afresh. Writing the <time> tags
+# was most of a row's cost.
 _ROWS: dict[tuple[Any, ...], tuple[str, datetime]] = {}
 _ROWS_KEPT = 5000
 _rows_lock = threading.Lock()
@@ -53,38 +54,29 @@ def history_rows(jobs: list[dict[str, Any]], base_url: str, oob: bool = False) -
     base, zone, now = escape(base_url), timezone.get_current_timezone(), timezone.now()
     out = []
     for job in jobs:
-        if oob or job["state"] not in TERMINAL:
-            out.append(_row(job, base, zone, now, oob))
-            continue
-        key = (*(job[name] for name in ROW_FIELDS), zone, base)
+        finished = job["state"] in TERMINAL
+        key = (*(job[name] for name in ROW_FIELDS), zone, base, oob)
         kept = _ROWS.get(key)
-        if kept is not None and now < kept[1]:
-            out.append(kept[0])
-            continue
-        row = _row(job, base, zone, now, oob)
-        until = min(_words_until(job["created_at"], now), _words_until(job["finished_at"], now))
-        with _rows_lock:
-            if len(_ROWS) >= _ROWS_KEPT:
-                del _ROWS[next(iter(_ROWS))]  # the oldest kept
-            _ROWS[key] = (row, until)
-        out.append(row)
+        if kept is None or now >= kept[1]:
+            # A finished job's row is kept whole; one under way is kept without its running time.
+            cells = _cells(job, base, zone, now, oob) + (_took(job, now) if finished else "")
+            until = min(_words_until(job["created_at"], now), _words_until(job["finished_at"], now))
+            kept = (cells, until)
+            with _rows_lock:
+                if len(_ROWS) >= _ROWS_KEPT:
+                    del _ROWS[next(iter(_ROWS))]  # the oldest kept
+                _ROWS[key] = kept
+        out.append(kept[0] if finished else kept[0] + _took(job, now))
     return mark_safe("\n".join(out))  # noqa: S308 - every value in a row is escaped
 
 
-def _row(job: dict[str, Any], base: str, zone: tzinfo, now: datetime, oob: bool) -> str:
-    created, finished, state = job["created_at"], job["finished_at"], job["state"]
-    took = duration(state, created, finished, now)
-    if state in TERMINAL:
-        took_text = duration_text(took)
-    else:
-        # The page's script ticks it from here (static/js/app.js, time[data-elapsed]).
-        seconds = took.total_seconds() if took else 0.0
-        took_text = (
-            f'<time datetime="PT{whole_seconds(took)}S" data-elapsed="{seconds:.3f}">{duration_text(took)}</time>'
-        )
+def _cells(job: dict[str, Any], base: str, zone: tzinfo, now: datetime, oob: bool) -> str:
+    """A row but its last cell (the running time): what changes only with the job's values, the
+    reader's zone and the words of its times."""
     description = job["description"]
     if len(description) > DESCRIPTION_CHARS:
         description = Truncator(description).chars(DESCRIPTION_CHARS)
+    state = job["state"]
     stopped = state == State.FAILURE and job["stopped_by_username"]
     state_class = "stopped" if stopped else escape(state)
     shown = escape(state_label(state, job["stopped_by_username"]))
@@ -97,9 +89,21 @@ def _row(job: dict[str, Any], base: str, zone: tzinfo, now: datetime, oob: bool)
         f'<td><span class="state state-{state_class}">{shown}</span></td>'
         f"<td>{escape(job['requested_by_username'])}{_scheduled(job['pe_scheduled_job_id'])}</td>"
         f'<td class="description">{escape(description)}</td>'
-        f"<td>{time_tag(created, zone, now)}</td>"
-        f"<td>{time_tag(finished, zone, now)}</td>"
-        f"<td>{took_text}</td></tr>"
+        f"<td>{time_tag(job['created_at'], zone, now)}</td>"
+        f"<td>{time_tag(job['finished_at'], zone, now)}</td>"
+    )
+
+
+def _took(job: dict[str, Any], now: datetime) -> str:
+    """A row's last cell: how long the job took, or has been running (which the page's script
+    ticks from here: static/js/app.js, time[data-elapsed])."""
+    state, took = job["state"], duration(job["state"], job["created_at"], job["finished_at"], now)
+    if state in TERMINAL:
+        return f"<td>{duration_text(took)}</td></tr>"
+    seconds = took.total_seconds() if took else 0.0
+    return (
+        f'<td><time datetime="PT{whole_seconds(took)}S" data-elapsed="{seconds:.3f}">{duration_text(took)}</time>'
+        "</td></tr>"
     )
 
 
