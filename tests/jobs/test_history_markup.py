@@ -122,3 +122,19 @@ def test_the_kept_words_are_those_relative_would_write(seconds: int) -> None:
     for step in (0, 0.25, 0.5, 0.75, 0.999):
         later = now + span * step
         assert relative(MOMENT, later) == words, (now, later, until)
+
+
+def test_a_running_jobs_row_is_kept_but_its_running_time_is_written_afresh(
+    alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = timezone.now()
+    jobs = rows_of(alice, state="running", created_at=now - timedelta(hours=2), finished_at=None)
+    first = BeautifulSoup(history.history_rows(jobs, "/jobs/"), "html.parser")
+    assert first.find_all("td")[-1].get_text() == "2h 00m 00s"
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(seconds=65))
+    written = []
+    monkeypatch.setattr(history, "time_tag", lambda *args: written.append(args) or "")
+    later = BeautifulSoup(history.history_rows(jobs, "/jobs/"), "html.parser")
+    assert later.find_all("td")[-1].get_text() == "2h 01m 05s"
+    assert later.find_all("td")[-1].find("time")["data-elapsed"] == f"{2 * 3600 + 65:.3f}"
+    assert written == []  # the submitted time's words ("2 hours ago") were kept
