@@ -111,4 +111,6 @@ def test_pe_refusing_the_approved_schedule_ends_the_request_with_its_words(
 def test_it_is_in_the_approvers_queue(waiting: Job, bob: User, client: Client) -> None:
     client.force_login(bob)
     queue = Html(client.get("/approvals/"))
-    assert "webapp::rolling_restart" in queue.soup.find(id="waiting-for-me").get_text()
+    row = queue.soup.find(id=f"approval-{waiting.pk}")
+    assert "webapp::rolling_restart" in row.get_text()
+    assert "To schedule: first run" in row.get_text() and "every day" in row.get_text()
