@@ -191,6 +191,11 @@ class JobSerializer(serializers.Serializer[Any]):
     pe_job_id = serializers.CharField(allow_blank=True, help_text="PE's plan job id; empty until PE gave one.")
     submitted_at = serializers.DateTimeField(source="created_at")
     finished_at = serializers.DateTimeField(allow_null=True)
+    pe_schedule = serializers.CharField(
+        source="pe_scheduled_job_id",
+        allow_null=True,
+        help_text="The PE schedule (scheduled job id) that started this run, when a schedule made here did; else null.",
+    )
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")

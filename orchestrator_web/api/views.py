@@ -90,6 +90,7 @@ JOB_FIELDS = [
     "pe_job_id",
     "created_at",
     "finished_at",
+    "pe_scheduled_job_id",
 ]
 
 

@@ -90,6 +90,7 @@ CSV_COLUMNS = [
     "finished",
     "duration_seconds",
     "shown_as",
+    "pe_schedule",
 ]
 
 
@@ -113,6 +114,7 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
             job.finished_at.astimezone(site).isoformat(timespec="seconds") if job.finished_at else "",
             "" if seconds is None else seconds,
             state_label(job.state, job.stopped_by_username),
+            job.pe_scheduled_job_id or "",  # the PE schedule that started it, if one of ours did
         ]
 
 

@@ -3,6 +3,8 @@ schedule made here started into the history, under the person who scheduled it."
 
 from __future__ import annotations
 
+import csv
+import io
 from io import StringIO
 from typing import Any
 
@@ -58,6 +60,11 @@ def test_a_fired_run_appears_in_the_history_under_its_creator(
     page = Html(scheduler.client.get(f"/jobs/{job.pk}/"))
     assert "scheduled (schedule 1)" in page.soup.find(id="scheduled-by").get_text()
     assert SECRET not in page.text
+    exported = scheduler.client.get("/jobs/export.csv").getvalue().decode()
+    [row] = list(csv.DictReader(io.StringIO(exported)))
+    assert (row["requested_by"], row["pe_schedule"]) == ("alice", "1")
+    [listed] = scheduler.client.get("/api/v1/jobs").json()["results"]
+    assert listed["pe_schedule"] == "1"
 
 
 def test_each_run_is_imported_once_whatever_runs_sync(every_hour: Schedule, clock: ManualClock, pe: Any) -> None:
