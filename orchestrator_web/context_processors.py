@@ -13,6 +13,7 @@ NAV = {
     "home": "home",
     "plans": "plans:list",
     "history": "jobs:list",
+    "approvals": "approvals:queue",
     "schedules": "schedules:list",
     "audit": "audit:list",
     "admin": "admin:index",

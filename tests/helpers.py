@@ -43,8 +43,9 @@ class Html:
     def hidden(self) -> dict[str, str]:
         return {str(t["name"]): str(t.get("value", "")) for t in self.soup.find_all("input", type="hidden")}
 
-    def error(self, name: str) -> str:
-        tag = self.soup.find(id=f"id_{name}_error")
+    def error(self, name: str, prefix: str = "id_") -> str:
+        """A field's error text; `prefix` is its form's auto_id prefix."""
+        tag = self.soup.find(id=f"{prefix}{name}_error")
         assert tag is not None, f"no error shown for {name}"
         return " ".join(tag.get_text(" ").split())
 

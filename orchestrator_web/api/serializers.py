@@ -296,8 +296,6 @@ class DecisionSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if data is None:
-            data = {}
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": ["A JSON object is expected."]})
         unknown = sorted(set(data) - set(self.fields))

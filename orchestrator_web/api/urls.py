@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/stop", views.job_stop, name="job_stop"),
     path("jobs/<int:job_id>/approve", views.job_approve, name="job_approve"),
     path("jobs/<int:job_id>/reject", views.job_reject, name="job_reject"),
+    path("jobs/<int:job_id>/withdraw", views.job_withdraw, name="job_withdraw"),
     path("approvals", views.approval_list, name="approvals"),
     path("openapi.json", views.OpenApiView.as_view(), name="openapi"),
     path("docs", views.DocsView.as_view(), name="docs"),

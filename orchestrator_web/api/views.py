@@ -59,7 +59,7 @@ from orchestrator_web.audit.services import record
 from orchestrator_web.connection import guard
 from orchestrator_web.jobs import services
 from orchestrator_web.jobs.forms import JobFilterForm
-from orchestrator_web.jobs.models import Job, JobEvent
+from orchestrator_web.jobs.models import Job, JobEvent, State
 from orchestrator_web.jobs.summary import sentence
 from orchestrator_web.pe import errors as pe_errors
 from orchestrator_web.pe import puppet_types as pt
@@ -476,7 +476,8 @@ def _job_list(request: Request) -> Response:
 
 
 def _job(request: Request, job_id: int) -> Job:
-    return access.get_job_for_user(_user(request), job_id)
+    """The job if the caller may see it, or was asked to approve it (as on its page)."""
+    return access.get_job_to_review(_user(request), job_id)
 
 
 @extend_schema(
@@ -560,6 +561,7 @@ def job_stop(request: Request, job_id: int) -> Response:
 APPROVAL_LISTS = {
     "waiting_for_me": "Launches waiting for an approval you may give (not your own), the first to expire first.",
     "asked_by_me": "Your launches still waiting, then your most recently decided ones.",
+    "decided_by_me": "The launches you most recently approved or rejected.",
 }
 
 
@@ -590,6 +592,8 @@ def approval_list(request: Request) -> Response:
         raise _invalid("list", f"Give one of {', '.join(APPROVAL_LISTS)}.")
     if which == "waiting_for_me":
         found = list(_with_approvals(approval_selectors.waiting_for(user))[:MAX_PAGE])
+    elif which == "decided_by_me":
+        found = list(_with_approvals(approval_selectors.decided_by(user)))
     else:
         waiting, decided = approval_selectors.asked_by(user)
         found = [*_with_approvals(waiting)[:MAX_PAGE], *_with_approvals(decided)]
@@ -599,19 +603,26 @@ def approval_list(request: Request) -> Response:
 
 def _decide(request: Request, job_id: int, decision: str) -> Response:
     user = _user(request)
-    given = DecisionSerializer(data=request.data or {})
+    # No body is no comment; any body must be a decision object (`null` is not one).
+    body = request.data if _django(request).headers.get("Content-Length", "0") not in ("", "0") else {}
+    given = DecisionSerializer(data=body)
     given.is_valid(raise_exception=True)
     comment = given.validated_data.get("comment", "").strip()
     job = access.get_job_to_review(user, job_id)
-    if not ApprovalRequest.objects.filter(job=job).exists():
+    approval = ApprovalRequest.objects.filter(job=job).first()
+    if approval is None:
         raise Conflict(f"Job {job.pk} needed no approval; there is nothing to {decision}.")
+    if not approval.waiting or job.state != State.AWAITING_APPROVAL:
+        raise Conflict(approval_services.no_longer_waiting(approval, job))
     if decision == "reject" and not comment:
         raise _invalid("comment", "Say why you reject it: a comment is required.")
     try:
         if decision == "approve":
             outcome = approval_services.approve(job, user, comment, _django(request))
-        else:
+        elif decision == "reject":
             outcome = approval_services.reject(job, user, comment, _django(request))
+        else:
+            outcome = approval_services.withdraw(job, user, _django(request))
     except approval_services.NotAllowed as exc:
         access.deny(_django(request), exc.message, f"job {job.pk}")
     if not outcome.done:
@@ -620,7 +631,7 @@ def _decide(request: Request, job_id: int, decision: str) -> Response:
     return Response(DecidedSerializer({"message": outcome.message, "job": job}, context={"request": request}).data)
 
 
-DECISION_ERRORS = schema.errors(400, 403, 404, 409)
+DECISION_ERRORS = schema.errors(400, 403, 404, 409, 413, 415)
 
 
 @extend_schema(
@@ -652,6 +663,19 @@ def job_approve(request: Request, job_id: int) -> Response:
 @api_view(["POST"])
 def job_reject(request: Request, job_id: int) -> Response:
     return _decide(request, job_id, "reject")
+
+
+@extend_schema(
+    operation_id="withdrawJob",
+    summary="Withdraw your own launch that waits for approval",
+    description="Ends it as expired; nothing is sent. Only its requester may; 409 when it is no longer waiting.",
+    tags=["approvals"],
+    request=None,
+    responses={200: DecidedSerializer, **DECISION_ERRORS},
+)
+@api_view(["POST"])
+def job_withdraw(request: Request, job_id: int) -> Response:
+    return _decide(request, job_id, "withdraw")
 
 
 # -- the description and its page ----------------------------------------------------------------

@@ -3,7 +3,7 @@ transaction that writes the job)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,15 @@ from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import ApprovalRule
 
 
+def expiry(job: Job) -> datetime:
+    """Until when a launch may wait: APPROVAL_MAX_AGE, and a request to schedule no later than
+    its first run (PE refuses a start time in the past)."""
+    until = job.created_at + timedelta(seconds=settings.APPROVAL_MAX_AGE)
+    if job.schedule_request:
+        until = min(until, datetime.fromisoformat(job.schedule_request["start_time"]))
+    return until
+
+
 def open_request(job: Job, rule: ApprovalRule, secrets: dict[str, Any]) -> ApprovalRequest:
     """Keep what the waiting launch needs (its Sensitive values sealed) and tell the approvers."""
     approval = ApprovalRequest.objects.create(
@@ -24,7 +33,7 @@ def open_request(job: Job, rule: ApprovalRule, secrets: dict[str, Any]) -> Appro
         approver_group_name=rule.group_name or "(a deleted group)",
         required=rule.count,
         rule=rule.grant[:500],
-        expires_at=job.created_at + timedelta(seconds=settings.APPROVAL_MAX_AGE),
+        expires_at=expiry(job),
         sealed_secrets=seal(secrets),
     )
     notify(

@@ -40,6 +40,15 @@ def asked_by(user: User) -> tuple[QuerySet[ApprovalRequest], QuerySet[ApprovalRe
     )
 
 
+def decided_by(user: User) -> QuerySet[ApprovalRequest]:
+    """The launches `user` most recently approved or rejected (newest first)."""
+    name = user.get_username()
+    mine = ApprovalRequest.objects.filter(approvals__approver_username=name) | ApprovalRequest.objects.filter(
+        decided_by_username=name, outcome=Outcome.REJECTED
+    )
+    return mine.distinct().select_related("job").order_by("-created_at", "-pk")[:RECENT]
+
+
 @dataclass
 class Panel:
     """The job page's approval panel for one reader."""

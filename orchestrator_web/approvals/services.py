@@ -186,19 +186,20 @@ def approve(job: Job, user: User, comment: str = "", request: HttpRequest | None
             message = f"Not sent: {who} may no longer {verb} {what}."
             _end(approval, State.NOT_SUBMITTED, Outcome.REFUSED, message, by=user, notes=notes)
             record(Action.DENIED, f"job {job.pk}", actor=user, request=request, reason=message)
+            notify(Message.APPROVED, job, people=_requester(job), approval=approval, approvers=counted)
             return Decision(True, message)
         try:
             secrets = unseal(approval.sealed_secrets)
         except Unreadable:
             message = "Not sent: its sensitive values can no longer be read (the token encryption key changed)."
             _end(approval, State.NOT_SUBMITTED, Outcome.REFUSED, message, by=user, notes=notes)
+            notify(Message.APPROVED, job, people=_requester(job), approval=approval, approvers=counted)
             return Decision(True, message)
         approval.outcome, approval.decided_at, approval.sealed_secrets = Outcome.APPROVED, timezone.now(), ""
         approval.decided_by, approval.decided_by_username = user, user.get_username()
         approval.save()
         timeline = [*job.timeline, *notes]
         change(job, State.AWAITING_APPROVAL, state=State.SUBMITTING, timeline=timeline)
-        notify(Message.APPROVED, job, people=[requester], approval=approval, approvers=counted)
         launch = Launch(
             plan_name=job.plan_name,
             environment=job.environment,
@@ -212,12 +213,15 @@ def approve(job: Job, user: User, comment: str = "", request: HttpRequest | None
         )
     # Committed: the job is `submitting` and its secrets are erased from the database (they
     # live on only in `launch`). Sent as its requester, exactly as an unapproved launch is.
+    # The requester hears what became of it once PE has answered (sent, scheduled, or refused).
     if launch.schedule is not None:
         schedule_approved(job, launch, requester, counted)
+        notify(Message.APPROVED, job, people=[requester], approval=approval, approvers=counted)
         if job.state == State.SCHEDULED:
             return Decision(True, "Approved and handed to PE's scheduler: its runs will show in the history.")
         return Decision(True, f"Approved, but not scheduled: {job.error_message}")
     send(job, launch, requester, approved_by=counted)
+    notify(Message.APPROVED, job, people=[requester], approval=approval, approvers=counted)
     return Decision(True, f"Approved and sent: {job.get_state_display().lower()}.")
 
 

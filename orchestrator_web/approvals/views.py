@@ -26,6 +26,7 @@ def queue(request: SignedInRequest) -> HttpResponse:
         "for_me": selectors.waiting_for(request.user),
         "mine_waiting": waiting,
         "mine_decided": decided,
+        "decided_by_me": selectors.decided_by(request.user),
         # The decision form's switches for each list (the rows are filtered already).
         "may_decide": {"may_decide": True},
         "may_withdraw": {"may_withdraw": True},

@@ -18,8 +18,9 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
+from orchestrator_web.jobs.models import State
 from orchestrator_web.notifications.channels import DeliveryError, decrypt, send_email, send_webhook
-from orchestrator_web.notifications.models import Delivery, DeliveryState, Kind
+from orchestrator_web.notifications.models import Delivery, DeliveryState, Kind, Message
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,14 @@ def attempt(delivery_id: int) -> tuple[str, datetime | None]:
     )
     if not claimed:
         return "not due", None  # sent already, given up, or another task has it
-    delivery = Delivery.objects.select_related("channel", "recipient").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("channel", "recipient", "job").get(pk=delivery_id)
+    if delivery.message == Message.WAITING and (delivery.job is None or delivery.job.state != State.AWAITING_APPROVAL):
+        Delivery.objects.filter(pk=delivery_id).update(
+            state=DeliveryState.SKIPPED,
+            last_error="The launch was decided (or ended) before this could be sent.",
+            updated_at=timezone.now(),
+        )
+        return DeliveryState.SKIPPED, None
     try:
         _send(delivery)
     except DeliveryError as exc:

@@ -49,6 +49,11 @@ class WebhookForm(forms.Form):
         "json://host/path for a generic JSON webhook. Stored encrypted and shown masked.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the profile page also holds the API token form, whose name field is "name" too.
+        kwargs.setdefault("auto_id", "webhook_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         if not name:

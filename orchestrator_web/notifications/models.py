@@ -113,6 +113,8 @@ class DeliveryState(models.TextChoices):
     RETRYING = "retrying", "Will try again"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # An "approval wanted" whose launch was decided before it went out: nobody needs it any more.
+    SKIPPED = "skipped", "Not sent: no longer needed"
 
 
 class Delivery(models.Model):

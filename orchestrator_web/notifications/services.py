@@ -178,16 +178,29 @@ def compose(message: Message, job: Job | None, approval: Any = None, approvers: 
             f"Everything waiting for you: {_link(reverse('approvals:queue'))}",
         ]
         return subject, "\n".join(lines) + "\n"
+    whose = f"{job.requested_by_username}'s launch of {what} (job {job.pk})"
     if message == Message.APPROVED:
         by = ", ".join(approvers) or "its approvers"
-        return f"Approved: {what} (job {job.pk})", f"Your launch of {what} was approved by {by} and sent.\n\n{link}\n"
+        if job.state == State.SCHEDULED:
+            outcome, subject = "and handed to PE's scheduler", "Approved and scheduled"
+        elif job.state in (State.NOT_SUBMITTED, State.REJECTED):
+            outcome, subject = f"but not sent: {job.error_message}", "Approved, not sent"
+        elif job.state == State.UNKNOWN:
+            outcome, subject = "and sent; whether PE received it is not known yet", "Approved"
+        else:
+            outcome, subject = "and sent", "Approved"
+        return f"{subject}: {what} (job {job.pk})", f"{whose} was approved by {by} {outcome}.\n\n{link}\n"
     if message == Message.REJECTED:
         who = approval.decided_by_username if approval is not None else "an approver"
         why = approval.comment if approval is not None else ""
-        body = f"{who} rejected your launch of {what} (job {job.pk}): “{why}”. Nothing was sent."
+        body = f"{who} rejected {whose}: “{why}”. Nothing was sent."
         return f"Rejected: {what} (job {job.pk})", f"{body}\n\n{link}\n"
     until = f" by {exact(approval.expires_at)}" if approval is not None else ""
-    body = f"Your launch of {what} (job {job.pk}) was not approved{until}: nothing was sent."
+    withdrawn = approval is not None and approval.outcome == "withdrawn"
+    if withdrawn:
+        body = f"{whose} was withdrawn by {job.requested_by_username}: nothing was sent."
+        return f"Withdrawn: {what} (job {job.pk})", f"{body}\n\n{link}\n"
+    body = f"{whose} was not approved{until}: nothing was sent."
     return f"Expired: {what} (job {job.pk})", f"{body} Launch it again if it is still needed.\n\n{link}\n"
 
 

@@ -282,6 +282,8 @@ def _review(page: _Page, ctx: dict[str, Any], form: LaunchForm) -> HttpResponse:
         sealing.REVIEW,
     )
     body = preview_body(launch, page.request.user.get_username())
+    how = access.SCHEDULE if launch.schedule is not None else access.NOW
+    ctx = ctx | {"approval": access.approval_rule(page.request.user, launch.plan_name, launch.environment, how=how)}
     if launch.schedule is not None:
         ctx = ctx | {"when": schedule_words(launch.schedule)}
         body = schedule_services.preview_body(launch, page.request.user.get_username())

@@ -196,7 +196,19 @@ def schedule_approved(job: Job, launch: Launch, requester: User, approved_by: li
         made = create(requester, launch, job.submission_key, approved_by=approved_by)
     except NotDone as exc:
         state = State.REJECTED if exc.refused else State.NOT_SUBMITTED
-        jobs.change(job, State.SUBMITTING, state=state, error_message=exc.message, finished_at=now)
+        with transaction.atomic():  # the outcome and its audit entry in one commit, as for a launch
+            jobs.change(job, State.SUBMITTING, state=state, error_message=exc.message, finished_at=now)
+            record(
+                Action.LAUNCH,
+                f"job {job.pk}",
+                actor=requester,
+                plan=job.plan_name,
+                environment=job.environment,
+                state=state,
+                schedule=True,
+                message=exc.message,
+                approved_by=approved_by,
+            )
         return job
     name = made.schedule.pe_scheduled_job_id
     note = (

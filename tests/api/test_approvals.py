@@ -77,7 +77,7 @@ def test_the_requester_sees_their_launch_under_asked_by_me_and_not_as_theirs_to_
 def test_an_unknown_list_is_a_400_naming_the_choices(api_for: Any, alice: User) -> None:
     response = api_for(alice).get("approvals", {"list": "everything"})
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"list": ["Give one of waiting_for_me, asked_by_me."]}
+    assert response.json()["error"]["fields"] == {"list": ["Give one of waiting_for_me, asked_by_me, decided_by_me."]}
 
 
 def test_approving_sends_exactly_one_plan_run_carrying_the_approver(
@@ -155,3 +155,51 @@ def test_a_body_that_is_not_a_decision_is_a_400(api_for: Any, alice: User, dora:
     assert api.post(f"jobs/{job.pk}/approve", [1]).status_code == 400
     assert api.post(f"jobs/{job.pk}/approve", raw=b"{").status_code == 400
     assert Job.objects.get(pk=job.pk).state == State.AWAITING_APPROVAL
+
+
+def test_a_body_of_null_is_not_an_approval(api_for: Any, alice: User, dora: User, stand_in: StandIn) -> None:
+    job = launch(alice)
+    response = api_for(dora).post(f"jobs/{job.pk}/approve", raw=b"null")
+    assert response.status_code == 400
+    assert Job.objects.get(pk=job.pk).state == State.AWAITING_APPROVAL and plan_runs(stand_in) == []
+
+
+def test_an_approver_reads_the_job_they_are_asked_to_approve_and_its_events(
+    api_for: Any, alice: User, dora: User
+) -> None:
+    job = launch(alice)
+    api = api_for(dora)
+    assert api.get(f"jobs/{job.pk}").json()["state"] == "awaiting_approval"
+    assert api.get(f"jobs/{job.pk}/events").status_code == 200
+
+
+def test_what_an_approver_decided_is_listed_for_them(api_for: Any, alice: User, dora: User) -> None:
+    approved, rejected, untouched = launch(alice), launch(alice), launch(alice)
+    api = api_for(dora)
+    api.post(f"jobs/{approved.pk}/approve")
+    api.post(f"jobs/{rejected.pk}/reject", {"comment": "no"})
+    found = api.get("approvals", {"list": "decided_by_me"}).json()["results"]
+    assert sorted(a["job"]["id"] for a in found) == sorted([approved.pk, rejected.pk])
+    assert untouched.pk not in [a["job"]["id"] for a in found]
+
+
+def test_rejecting_a_launch_no_longer_waiting_is_a_409_even_without_a_comment(
+    api_for: Any, alice: User, dora: User
+) -> None:
+    job = launch(alice)
+    api = api_for(dora)
+    api.post(f"jobs/{job.pk}/approve")
+    response = api.post(f"jobs/{job.pk}/reject")
+    assert response.status_code == 409
+    assert "no longer waiting for approval" in response.json()["error"]["message"]
+
+
+def test_the_requester_withdraws_through_the_api_and_nobody_else_may(
+    api_for: Any, alice: User, dora: User, stand_in: StandIn
+) -> None:
+    job = launch(alice)
+    assert api_for(dora).post(f"jobs/{job.pk}/withdraw").status_code == 403
+    response = api_for(alice).post(f"jobs/{job.pk}/withdraw")
+    assert response.status_code == 200 and response.json()["job"]["state"] == "expired"
+    assert api_for(alice).post(f"jobs/{job.pk}/withdraw").status_code == 409
+    assert plan_runs(stand_in) == []

@@ -47,6 +47,7 @@ def test_the_description_is_openapi_3_1_and_public(db: None) -> None:
         "/api/v1/jobs/{job_id}/stop",
         "/api/v1/jobs/{job_id}/approve",
         "/api/v1/jobs/{job_id}/reject",
+        "/api/v1/jobs/{job_id}/withdraw",
         "/api/v1/approvals",
     }
     assert document["components"]["securitySchemes"]["apiToken"] == {
@@ -113,6 +114,7 @@ OPERATIONS = [
     ("POST", "/api/v1/jobs/{job_id}/stop"),
     ("POST", "/api/v1/jobs/{job_id}/approve"),
     ("POST", "/api/v1/jobs/{job_id}/reject"),
+    ("POST", "/api/v1/jobs/{job_id}/withdraw"),
     ("GET", "/api/v1/approvals"),
 ]
 CHECKS = [

@@ -37,6 +37,43 @@ def test_the_sensitive_value_waits_encrypted(alice: User) -> None:
     assert sealed and SECRET not in sealed
 
 
+def test_the_review_says_the_launch_will_wait_for_approval(client: Client, alice: User) -> None:
+    form = {
+        "environment": "production",
+        "mode": "form",
+        "param__primary": "db01",
+        "param__replica": "db02",
+        "param__vault_token": SECRET,
+        "description": "",
+        "timeout": "",
+        "userdata": "",
+        "action": "review",
+    }
+    review = Html(logged_in(client, alice).post("/plans/db::failover/", form))
+    notice = " ".join(review.soup.find(id="needs-approval").get_text().split())
+    assert notice.startswith("This launch needs 1 approval from members of DB approvers first")
+    assert "kept encrypted until then, never shown to the approvers" in notice
+    assert SECRET not in review.text
+
+
+def test_a_review_without_an_approval_rule_says_nothing_of_it(client: Client, alice: User) -> None:
+    review = Html(
+        logged_in(client, alice).post(
+            "/plans/tools::noop/",
+            {
+                "environment": "production",
+                "mode": "form",
+                "action": "review",
+                "description": "",
+                "timeout": "",
+                "userdata": "",
+            },
+        )
+    )
+    assert review.soup.find("button", value="run") is not None
+    assert review.soup.find(id="needs-approval") is None
+
+
 def test_the_requester_is_told_nothing_was_sent_yet(client: Client, alice: User) -> None:
     logged_in(client, alice)
     job = launch_from_the_page(client)

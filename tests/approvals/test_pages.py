@@ -40,10 +40,12 @@ def test_the_queue_lists_what_i_asked_for(client: Client, alice: User, bob: User
     assert "Approved by bob" in page.by_id("decided-lately")
 
 
-def test_an_approval_given_by_me_leaves_my_queue(client: Client, alice: User, bob: User) -> None:
+def test_an_approval_given_by_me_leaves_my_queue_for_what_i_decided(client: Client, alice: User, bob: User) -> None:
     job = launch(alice)
     approve(job, bob)
-    assert f"approval-{job.pk}" not in logged_in(client, bob).get("/approvals/").content.decode()
+    page = Html(logged_in(client, bob).get("/approvals/"))
+    assert page.soup.find(id="waiting-for-me") is None
+    assert page.soup.find(id="decided-by-me").find(id=f"approval-{job.pk}") is not None
 
 
 def test_approving_from_the_queue_comes_back_to_it(client: Client, alice: User, bob: User, stand_in: StandIn) -> None:

@@ -88,5 +88,8 @@ def test_job_and_approval_pages_fit_a_phone(browser: Browser, site: str, alice, 
             widths[name] = page.evaluate(wide)
             if widths[name]:
                 culprits[name] = page.evaluate(WIDE_ELEMENTS)
+            if name == "approvals":  # the decision is in view, not behind a table's own scroll
+                box = page.get_by_role("button", name=f"Approve job {waiting.pk}").bounding_box()
+                assert box is not None and box["x"] + box["width"] <= 360
         context.close()
     assert widths == dict.fromkeys(widths, 0), culprits

@@ -10,10 +10,12 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from orchestrator_web.approvals.services import approve, reject
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.jobs.services import change
+from orchestrator_web.notifications.delivery import attempt
 from orchestrator_web.notifications.models import Channel, Delivery, DeliveryState, Event, Message
 from orchestrator_web.notifications.services import notify
 from orchestrator_web.plans.forms import Launch
@@ -87,6 +89,7 @@ def test_no_secret_is_in_any_message(alice: User, bob: User, rule: Any, receiver
         choose(person, "email", [FAILED, SUCCEEDED, WAITING, DECIDED])
         webhook(person, receiver.url, [FAILED, SUCCEEDED, WAITING, DECIDED])
     job = failover(alice)  # waits: approvers are told
+    run_queued_tasks()
     approve(job, bob)  # sent: alice is told
     finish(job, State.SUCCESS)
     run_queued_tasks()
@@ -132,6 +135,24 @@ def test_each_approver_hears_that_a_launch_waits(alice: User, bob: User, rule: A
     assert "https://console.example.net/approvals/" in body
 
 
+def test_an_approval_wanted_that_was_not_out_before_the_decision_is_not_sent(
+    settings: Any, alice: User, bob: User, rule: Any, receiver: WebhookReceiver
+) -> None:
+    settings.NOTIFICATION_RETRY_SECONDS = 60
+    receiver.answers = [500]  # bob's chat is down at first: his message waits to be tried again
+    webhook(bob, receiver.url, [WAITING])
+    job = failover(alice)
+    run_queued_tasks()  # the first attempt fails; the next is due a little later
+    waiting = Delivery.objects.get(channel__user=bob, message=Message.WAITING, channel__kind="webhook")
+    assert waiting.state == DeliveryState.RETRYING
+    reject(job, bob, "Not during the freeze")
+    Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())  # its retry is due
+    assert attempt(waiting.pk) == (DeliveryState.SKIPPED, None)
+    assert receiver.accepted == []
+    waiting.refresh_from_db()
+    assert waiting.state == DeliveryState.SKIPPED and "decided" in waiting.last_error
+
+
 def test_the_requester_hears_the_launch_was_approved(alice: User, bob: User, rule: Any) -> None:
     alice.email = "alice@example.net"
     alice.save()
@@ -143,6 +164,20 @@ def test_the_requester_hears_the_launch_was_approved(alice: User, bob: User, rul
     assert "approved by bob and sent" in told[0].body
 
 
+def test_the_requester_hears_an_approved_launch_was_not_sent_when_they_may_no_longer_run_it(
+    alice: User, bob: User, rule: Any, operators: Any
+) -> None:
+    alice.email = "alice@example.net"
+    alice.save()
+    job = failover(alice)
+    alice.groups.remove(operators)
+    approve(job, bob)
+    run_queued_tasks()
+    [told] = [m for m in mail.outbox if m.to == ["alice@example.net"]]
+    assert told.subject == f"Approved, not sent: db::failover in production (job {job.pk})"
+    assert "approved by bob but not sent: Not sent: alice may no longer run db::failover in production." in told.body
+
+
 def test_the_requester_hears_who_rejected_it_and_why(alice: User, bob: User, rule: Any) -> None:
     alice.email = "alice@example.net"
     alice.save()
@@ -151,7 +186,7 @@ def test_the_requester_hears_who_rejected_it_and_why(alice: User, bob: User, rul
     run_queued_tasks()
     [told] = [m for m in mail.outbox if m.to == ["alice@example.net"]]
     assert told.subject == f"Rejected: db::failover in production (job {job.pk})"
-    assert "bob rejected your launch of db::failover in production" in told.body
+    assert f"bob rejected alice's launch of db::failover in production (job {job.pk})" in told.body
     assert "“Not during the freeze”" in told.body
 
 

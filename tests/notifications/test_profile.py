@@ -82,7 +82,7 @@ def test_a_malformed_webhook_url_is_refused_with_a_message_and_not_echoed(client
         response = add(client, "broken", url)
         assert response.status_code == 200
         page = Html(response)
-        assert page.error("url").startswith(message)
+        assert page.error("url", "webhook_").startswith(message)
         assert "s3cretvalue" not in page.text
     assert not Channel.objects.filter(kind=Kind.WEBHOOK).exists()
 
@@ -90,7 +90,7 @@ def test_a_malformed_webhook_url_is_refused_with_a_message_and_not_echoed(client
 def test_a_generic_https_webhook_is_pointed_to_json(client: Client, alice: User) -> None:
     client.force_login(alice)
     page = Html(add(client, "generic", "https://chat.example.net/hook"))
-    assert "For a generic JSON webhook write json://host/path (jsons:// for https)." in page.error("url")
+    assert "For a generic JSON webhook write json://host/path (jsons:// for https)." in page.error("url", "webhook_")
 
 
 def test_a_new_webhook_carries_what_the_email_does(client: Client, alice: User) -> None:
@@ -154,3 +154,11 @@ def test_rotate_token_key_re_encrypts_webhook_urls(alice: User, settings: Any) -
     settings.TOKEN_ENCRYPTION_KEYS = ["new-key-" + "n" * 40]
     channel.refresh_from_db()
     assert decrypt(channel.url_ciphertext) == SLACK
+
+
+def test_every_id_on_the_profile_page_is_unique(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    page = Html(client.get("/accounts/profile/"))
+    ids = [tag["id"] for tag in page.soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert page.soup.find("label", string="Name", attrs={"for": "webhook_name"}) is not None

@@ -3,11 +3,14 @@ app, before PE's scheduler gets it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from django.utils import timezone
 
 from orchestrator_web.approvals.models import ApprovalRequest, Outcome
 from orchestrator_web.audit.models import Action, AuditEntry
@@ -106,6 +109,26 @@ def test_pe_refusing_the_approved_schedule_ends_the_request_with_its_words(
     assert waiting.state == State.REJECTED
     assert "The start time is in the past" in waiting.error_message
     assert Schedule.objects.count() == 0
+    entry = AuditEntry.objects.get(action=Action.LAUNCH, target=f"job {waiting.pk}")
+    assert entry.details["state"] == State.REJECTED and entry.details["approved_by"] == ["bob"]
+    assert "The start time is in the past" in entry.details["message"]
+
+
+def test_a_request_to_schedule_waits_no_later_than_its_first_run(waiting: Job) -> None:
+    # Approving it later could only be refused by PE: it expires then (or after APPROVAL_MAX_AGE).
+    assert ApprovalRequest.objects.get(job=waiting).expires_at == min(
+        tomorrow_at(9), waiting.created_at + timedelta(seconds=settings.APPROVAL_MAX_AGE)
+    )
+
+
+def test_a_request_to_schedule_cannot_be_approved_once_its_first_run_has_passed(
+    waiting: Job, bob: User, client: Client, scheduler: Scheduler
+) -> None:
+    ApprovalRequest.objects.filter(job=waiting).update(expires_at=timezone.now())
+    _decide(client, bob, waiting, "approve")
+    waiting.refresh_from_db()
+    assert waiting.state == State.EXPIRED
+    assert scheduler.sent() == [] and Schedule.objects.count() == 0
 
 
 def test_it_is_in_the_approvers_queue(waiting: Job, bob: User, client: Client) -> None:
