@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 
 from orchestrator_web.audit.models import Action, AuditEntry
 from orchestrator_web.audit.services import record
@@ -167,7 +166,15 @@ def visible_audit_entries(user: User) -> QuerySet[AuditEntry]:
 
 def get_job_for_user(user: User, job_id: int) -> Job:
     """The job if `user` may see it; otherwise 404, which does not confirm it exists."""
-    return get_object_or_404(visible_jobs(user), pk=job_id)
+    return _job_or_404(visible_jobs(user), job_id)
+
+
+def _job_or_404(jobs: QuerySet[Job], job_id: int) -> Job:
+    """The job, or 404 in words that neither confirm nor deny that it exists."""
+    try:
+        return jobs.get(pk=job_id)
+    except Job.DoesNotExist:
+        raise Http404("There is no such job, or it is not yours to see (or to approve).") from None
 
 
 def get_job_to_review(user: User, job_id: int) -> Job:
@@ -179,7 +186,7 @@ def get_job_to_review(user: User, job_id: int) -> Job:
     jobs = Job.objects.select_related("approval")
     if not sees_all_jobs(person):
         jobs = jobs.filter(_own_or_team(person) | Q(approval__approver_group__in=approver_groups(person).values("pk")))
-    return get_object_or_404(jobs, pk=job_id)
+    return _job_or_404(jobs, job_id)
 
 
 def can_stop(user: User, job: Job) -> bool:

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from orchestrator_web.accounts import api_tokens
@@ -146,3 +146,13 @@ def test_a_launch_through_the_api_waits_for_approval_too(client: Client, alice: 
     assert response.status_code == 201, response.content
     assert response.json()["state"] == State.AWAITING_APPROVAL
     assert plan_runs(stand_in) == []
+
+
+def test_an_approver_who_left_the_group_is_told_in_words_on_a_stale_page(
+    client: Client, alice: User, bob: User, approvers: Group
+) -> None:
+    job = launch(alice)
+    approvers.user_set.remove(bob)
+    response = logged_in(client, bob).post(f"/approvals/{job.pk}/", {"decision": "approve", "comment": "ok"})
+    assert response.status_code == 404
+    assert "There is no such job, or it is not yours to see (or to approve)." in Html(response).plain()
