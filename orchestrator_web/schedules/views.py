@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from orchestrator_web.audit.models import Action
+from orchestrator_web.audit.services import record
 from orchestrator_web.explain import explain
 from orchestrator_web.http import SignedInRequest
 from orchestrator_web.pe import errors
@@ -19,6 +21,10 @@ from orchestrator_web.schedules import selectors, services
 from orchestrator_web.schedules.forms import ChangeForm, params_text
 from orchestrator_web.schedules.selectors import Row
 from orchestrator_web.schedules.timing import every_words, in_utc, local_text, repeat_fields, zone_name
+
+NEEDS_APPROVAL = (
+    "Changes to this schedule need approval: remove it and schedule it again; the new request waits for approval."
+)
 
 
 @never_cache
@@ -64,6 +70,19 @@ def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
     if row.removed:
         ctx["error"] = "This schedule was removed (disabled in PE). PE allows no change to it; it is kept as a record."
         return render(request, "schedules/change.html", ctx, status=409)
+    if access.approval_rule(request.user, row.pe.plan_name, row.pe.environment, how=access.SCHEDULE) is not None:
+        # Four eyes: a change would send values, times or a frequency nobody approved.
+        ctx["error"], ctx["needs_approval"] = NEEDS_APPROVAL, True
+        if request.method == "POST":
+            record(
+                Action.DENIED,
+                f"schedule {pe_id}",
+                request=request,
+                path=request.path,
+                method="POST",
+                reason=NEEDS_APPROVAL,
+            )
+        return render(request, "schedules/change.html", ctx, status=403)
     shown = {k: v for k, v in row.pe.parameters.items() if k not in row.secret_names}
     every, unit = repeat_fields(row.pe.schedule.interval_seconds)
     initial = {

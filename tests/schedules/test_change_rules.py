@@ -1,0 +1,82 @@
+"""What a change to a schedule must still respect: four eyes (a grant that requires approval
+lets nobody change the schedule without it), the grant to schedule the plan at all, sane times,
+the Sensitive values PE keeps; and what the page does when PE cannot take the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+
+from orchestrator_web.audit.models import Action, AuditEntry
+from orchestrator_web.rbac.models import PlanGrant
+from orchestrator_web.schedules.models import Schedule, Status
+from orchestrator_web.simulator import StandIn
+from tests.helpers import Html
+
+from .conftest import Scheduler, local_input, tomorrow_at
+
+JOBS = "/scheduled_jobs/environment_jobs"
+PLAN = "webapp::rolling_restart"
+
+
+@pytest.fixture
+def scheduled(scheduler: Scheduler) -> Schedule:
+    """alice's schedule of webapp::rolling_restart (schedule 1), made while it needed no approval."""
+    response = scheduler.schedule(start_at=local_input(tomorrow_at(9)), repeat_every="6", repeat_unit="hours")
+    assert response.status_code == 302
+    return Schedule.objects.get()
+
+
+def _manager(operators: Group) -> User:
+    user = User.objects.create_user("maria", password="maria-password")
+    user.groups.add(operators)
+    for codename in ("manage_any_schedule", "view_all_jobs"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def _change(client: Client, **typed: str) -> Any:
+    page = Html(client.get("/schedules/1/change/"))
+    data = {
+        "start_at": local_input(tomorrow_at(10)),
+        "repeat_every": "5",
+        "repeat_unit": "minutes",
+        "params_json": '{"targets": "db-evil.example.net", "batch_size": 2}',
+    }
+    assert page.soup is not None
+    return client.post("/schedules/1/change/", data | typed)
+
+
+# -- four eyes ----------------------------------------------------------------------------------
+
+
+def _needs_approval(operators: Group) -> None:
+    approvers = Group.objects.create(name="Restart approvers")
+    PlanGrant.objects.filter(group=operators, plan=PLAN).update(
+        requires_approval=True, approver_group=approvers, approvals_required=1
+    )
+
+
+@pytest.mark.parametrize("who", ["creator", "manager"])
+def test_a_schedule_whose_grant_needs_approval_cannot_be_changed_without_it(
+    scheduled: Schedule, scheduler: Scheduler, client: Client, operators: Group, stand_in: StandIn, who: str
+) -> None:
+    _needs_approval(operators)
+    person = scheduler.client if who == "creator" else client
+    if who == "manager":
+        person.force_login(_manager(operators))
+    shown = Html(person.get("/schedules/1/change/"))
+    assert "Changes to this schedule need approval: remove it and schedule it again" in shown.plain()
+    response = _change(person)
+    assert response.status_code == 403
+    assert "the new request waits for approval" in Html(response).plain()
+    assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []  # PE got nothing
+    assert not AuditEntry.objects.filter(action=Action.SCHEDULE_CHANGED).exists()
+    assert AuditEntry.objects.filter(action=Action.DENIED, target="schedule 1").exists()
+    # Removing stays allowed.
+    assert person.post("/schedules/1/remove/").status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.status == Status.REMOVED
