@@ -70,6 +70,15 @@ def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
     if row.removed:
         ctx["error"] = "This schedule was removed (disabled in PE). PE allows no change to it; it is kept as a record."
         return render(request, "schedules/change.html", ctx, status=409)
+    if not access.can_schedule(request.user, row.pe.plan_name, row.pe.environment):
+        # Checked again at every change, as "Schedule plan" is: a grant taken away since (or made
+        # "Run now only") stops changes; removing stays allowed.
+        access.deny(
+            request,
+            f"You may not schedule {row.pe.plan_name} in {row.pe.environment} now, so you may not change this "
+            "schedule. You may still remove it.",
+            f"schedule {pe_id}",
+        )
     if access.approval_rule(request.user, row.pe.plan_name, row.pe.environment, how=access.SCHEDULE) is not None:
         # Four eyes: a change would send values, times or a frequency nobody approved.
         ctx["error"], ctx["needs_approval"] = NEEDS_APPROVAL, True

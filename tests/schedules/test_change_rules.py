@@ -80,3 +80,40 @@ def test_a_schedule_whose_grant_needs_approval_cannot_be_changed_without_it(
     assert person.post("/schedules/1/remove/").status_code == 302
     scheduled.refresh_from_db()
     assert scheduled.status == Status.REMOVED
+
+
+# -- the grant, checked again ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lost", ["removed", "run now only"])
+def test_a_change_needs_the_grant_to_schedule_the_plan_still(
+    scheduled: Schedule, scheduler: Scheduler, operators: Group, stand_in: StandIn, lost: str
+) -> None:
+    grants = PlanGrant.objects.filter(group=operators, plan=PLAN)
+    if lost == "removed":
+        grants.delete()
+    else:
+        grants.update(launches="now")
+    assert scheduler.client.get("/schedules/1/change/").status_code == 403
+    response = _change(scheduler.client)
+    assert response.status_code == 403
+    assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []
+    assert not AuditEntry.objects.filter(action=Action.SCHEDULE_CHANGED).exists()
+    denied = AuditEntry.objects.filter(action=Action.DENIED, target="schedule 1")
+    assert denied.count() == 3 and "may not schedule" in denied.last().details["reason"]
+    # Removing stays allowed for its creator.
+    assert scheduler.client.post("/schedules/1/remove/").status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.status == Status.REMOVED
+
+
+def test_a_manager_without_the_grant_may_remove_but_not_change(
+    scheduled: Schedule, client: Client, stand_in: StandIn
+) -> None:
+    maria = User.objects.create_user("maria", password="maria-password")
+    for codename in ("manage_any_schedule", "view_all_jobs"):
+        maria.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(maria)
+    assert _change(client).status_code == 403
+    assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []
+    assert client.post("/schedules/1/remove/").status_code == 302
