@@ -18,9 +18,18 @@ from django.utils.safestring import SafeString, mark_safe
 EXACT = "%Y-%m-%d %H:%M:%S %Z"
 
 
+def in_zone(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """`moment` in `zone` (the current one); in UTC when it cannot be shown there, as a time near
+    the ends of the calendar (year 9999 east of UTC) would overflow: a page never fails on it."""
+    try:
+        return moment.astimezone(zone or timezone.get_current_timezone())
+    except (OverflowError, ValueError):
+        return moment.astimezone(UTC)
+
+
 def exact(moment: datetime, zone: tzinfo | None = None) -> str:
     """`2026-03-01 12:00:05 CET`: the one format for an exact time, in `zone` (the current one)."""
-    return moment.astimezone(zone or timezone.get_current_timezone()).strftime(EXACT)
+    return in_zone(moment, zone).strftime(EXACT)
 
 
 def relative(moment: datetime, now: datetime | None = None) -> str:
@@ -35,7 +44,7 @@ def relative(moment: datetime, now: datetime | None = None) -> str:
         if count < below:
             words = f"{count} {unit}{'' if count == 1 else 's'}"
             return f"in {words}" if future else f"{words} ago"
-    return moment.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d")
+    return in_zone(moment).strftime("%Y-%m-%d")
 
 
 def time_tag(moment: datetime | None, zone: tzinfo | None = None, now: datetime | None = None) -> SafeString:

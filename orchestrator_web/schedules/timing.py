@@ -3,7 +3,7 @@ as PE takes it (an instant with an offset, an interval in seconds: orchestrator-
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from orchestrator_web.times import exact
 UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400}
 UNIT_CHOICES = [(unit, unit) for unit in UNITS]
 MAX_INTERVAL_SECONDS = 366 * 86400
+MAX_AHEAD = timedelta(days=366)  # the first run: at most a year ahead (catches typos like 2206 or 9999)
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
@@ -63,6 +64,13 @@ class TimingFields(forms.Form):
                 f"{exact(start)} is in the past (it is {exact(now)} now). Give a time still to come.",
             )
             return None
+        if start > now + MAX_AHEAD:
+            self.add_error(
+                "start_at",
+                f"{exact(start)} is more than a year ahead. The first run can be at most a year ahead "
+                f"(until {exact(now + MAX_AHEAD)}).",
+            )
+            return None
         every = data.get("repeat_every")
         interval = None
         if every is not None:
@@ -98,8 +106,12 @@ def repeat_fields(seconds: int | None) -> tuple[str, str]:
 
 
 def local_text(moment: datetime, zone: tzinfo | None = None) -> str:
-    """The datetime-local text of `moment` in `zone` (the current one)."""
-    return moment.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%dT%H:%M")
+    """The datetime-local text of `moment` in `zone` (the current one); empty when it cannot be
+    written there (a time near the calendar's ends)."""
+    try:
+        return moment.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%dT%H:%M")
+    except (OverflowError, ValueError):
+        return ""
 
 
 def zone_name(zone: tzinfo | None = None) -> str:

@@ -117,3 +117,45 @@ def test_a_manager_without_the_grant_may_remove_but_not_change(
     assert _change(client).status_code == 403
     assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []
     assert client.post("/schedules/1/remove/").status_code == 302
+
+
+# -- far-off times --------------------------------------------------------------------------------
+
+
+def test_a_first_run_more_than_a_year_ahead_is_refused_next_to_the_field(
+    scheduled: Schedule, scheduler: Scheduler, stand_in: StandIn
+) -> None:
+    page = scheduler.review(start_at="9999-12-31T23:59")
+    assert "The first run can be at most a year ahead" in page.error("start_at")
+    assert "At most a year ahead." in page.plain()  # the help says so
+    assert len(scheduler.sent()) == 1  # only the fixture's schedule
+    changed = Html(_change(scheduler.client, start_at="9999-12-31T23:59", params_json='{"targets": "web01"}'))
+    assert "at most a year ahead" in changed.error("start_at")
+    assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []
+
+
+def test_pages_show_a_time_at_the_end_of_the_calendar_in_utc_rather_than_fail(
+    client: Client, admin_user: User, stand_in: StandIn, orchestrator_settings: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from orchestrator_web.connection import orchestrator
+    from orchestrator_web.pe.types import Schedule as Timing
+
+    end = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    pe_id = orchestrator().schedule_plan("facts::info", {"targets": "db01"}, Timing(end), environment="production")
+    local = Schedule.objects.create(
+        pe_scheduled_job_id=pe_id,
+        plan_name="facts::info",
+        environment="production",
+        start_time=end,
+        created_by=admin_user,
+        created_by_username=admin_user.username,
+    )
+    client.force_login(admin_user)
+    client.post("/accounts/profile/time-zone/", {"time_zone": "Europe/Berlin"})  # east of UTC
+    listing = client.get("/schedules/")
+    assert listing.status_code == 200
+    assert "9999-12-31 23:59:00 UTC" in listing.content.decode()
+    assert client.get(f"/schedules/{pe_id}/change/").status_code == 200
+    assert client.get(f"/admin/schedules/schedule/{local.pk}/change/").status_code == 200
