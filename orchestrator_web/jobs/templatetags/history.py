@@ -162,11 +162,41 @@ def live_poller(jobs: list[dict[str, Any]], base_url: str, oob: bool = False) ->
 # -- filters -------------------------------------------------------------------------------------
 
 
+# Written filter controls, in this process, by what they are written from: the form's class, its
+# query string and its choices (the team filter's are the person's). A form with errors is written
+# afresh. Most history pages show the same few.
+_FILTERS: dict[tuple[Any, ...], SafeString] = {}
+_FILTERS_KEPT = 500
+
+
 @register.simple_tag
 def filter_fields(form: forms.Form, part: str) -> SafeString:
     """A filter form's controls (the history's, the audit page's): "main", those in view, or
     "folded", its FOLDED ones under More filters. Written out in Python like the rows (see the
     module's docstring). A field in its NAMES suggests from the <datalist> "suggest-<name>"."""
+    if form.is_bound and form.errors:
+        return _filter_fields(form, part)
+    choices = tuple(
+        (name, tuple(field.choices))  # type: ignore[attr-defined]
+        for name, field in form.fields.items()
+        if isinstance(field, forms.ChoiceField)
+    )
+    data = tuple((name, tuple(values)) for name, values in form.data.lists()) if form.is_bound else ()  # type: ignore[attr-defined]
+    key = (type(form), part, data, choices)
+    try:
+        written = _FILTERS.get(key)
+    except TypeError:  # choices that are not plain (value, label) pairs
+        return _filter_fields(form, part)
+    if written is None:
+        written = _filter_fields(form, part)
+        with _rows_lock:
+            if len(_FILTERS) >= _FILTERS_KEPT:
+                del _FILTERS[next(iter(_FILTERS))]
+            _FILTERS[key] = written
+    return written
+
+
+def _filter_fields(form: forms.Form, part: str) -> SafeString:
     folded, names = getattr(form, "FOLDED", ()), getattr(form, "NAMES", {})
     out = []
     for field in form:
