@@ -177,7 +177,7 @@ def filter_fields(form: forms.Form, part: str) -> SafeString:
     if form.is_bound and form.errors:
         return _filter_fields(form, part)
     choices = tuple(
-        (name, tuple(field.choices))  # type: ignore[attr-defined]
+        (name, tuple(field.choices))  # type: ignore[arg-type]
         for name, field in form.fields.items()
         if isinstance(field, forms.ChoiceField)
     )
