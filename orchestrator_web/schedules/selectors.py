@@ -17,7 +17,7 @@ from orchestrator_web.plans import catalogue
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.access import User
 from orchestrator_web.schedules.models import Schedule, Status
-from orchestrator_web.schedules.services import adopt
+from orchestrator_web.schedules.services import adopt, is_ours
 from orchestrator_web.schedules.timing import every_words
 
 PAGE = 200
@@ -117,6 +117,8 @@ def schedules_for(user: User) -> Listing:
     manager = access.manages_any_schedule(user)
     for item in items:
         mine = local.get(item.name)
+        if mine is not None and not is_ours(item, mine):
+            mine = None  # PE's id is taken by a schedule that does not carry our key: made in PE
         if not everyone and (mine is None or mine.created_by_id not in seen_ids):
             continue
         creator = mine.created_by_id if mine else None
@@ -148,4 +150,8 @@ def schedule_for_user(user: User, pe_id: str) -> Row:
         raise
     if item.type != "plan":
         raise Http404("That schedule does not run a plan.")
+    if local is not None and not is_ours(item, local):
+        local = None  # PE's id is taken by a schedule made in PE directly: not this row's
+        if not access.sees_schedule(user, None):
+            raise Http404("No such schedule.")
     return _row(item, local, access.can_manage_schedule(user, local.created_by_id if local else None))

@@ -294,6 +294,20 @@ def remove(user: User, pe_job: ScheduledJob, local: Schedule | None, request: Ht
         )
 
 
+def key_in(userdata: dict[str, Any]) -> str | None:
+    """The schedule key this app put in a userdata (`orchestrator_web.schedule`), if any."""
+    ours = userdata.get(OURS)
+    key = ours.get("schedule") if isinstance(ours, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def is_ours(item: ScheduledJob, local: Schedule) -> bool:
+    """Is PE's scheduled job `item` the schedule `local` this app made? Only when it carries
+    local's key: PE's ids alone start again after a restore or rebuild, or on another PE, and
+    would make a schedule made in PE directly look like one made here."""
+    return item.name == local.pe_scheduled_job_id and key_in(item.userdata) == str(local.key)
+
+
 def adopt(items: list[ScheduledJob]) -> None:
     """Schedules PE took without answering (`unknown`) get their PE id once PE lists them, by
     the key in their userdata."""
@@ -301,15 +315,24 @@ def adopt(items: list[ScheduledJob]) -> None:
     if not waiting:
         return
     for item in items:
-        ours = item.userdata.get(OURS)
-        key = ours.get("schedule") if isinstance(ours, dict) else None
-        schedule = waiting.get(key) if isinstance(key, str) else None
+        key = key_in(item.userdata)
+        schedule = waiting.get(key) if key is not None else None
         if schedule is not None and not Schedule.objects.filter(pe_scheduled_job_id=item.name).exists():
             schedule.pe_scheduled_job_id, schedule.status = item.name, Status.SCHEDULED
             schedule.save(update_fields=["pe_scheduled_job_id", "status"])
 
 
 # -- the runs, into the history ---------------------------------------------------------------
+
+
+def _all_plan_schedules(client: OrchestratorClient, page_size: int = 500, max_pages: int = 10) -> list[ScheduledJob]:
+    items: list[ScheduledJob] = []
+    for number in range(max_pages):
+        page = client.list_scheduled_jobs(type="plan", limit=page_size, offset=number * page_size)
+        items.extend(page.items)
+        if len(page.items) < page_size or len(items) >= page.total:
+            break
+    return items
 
 
 @dataclass
@@ -324,11 +347,14 @@ def import_runs(client: OrchestratorClient) -> ImportReport:
     run it). Walks GET /plan_jobs newest first, back to the oldest such schedule; a run already
     in the history is skipped, so it can run any number of times, at once too."""
     report = ImportReport()
-    if Schedule.objects.filter(status=Status.UNKNOWN, pe_scheduled_job_id=None).exists():
-        try:
-            adopt(client.list_scheduled_jobs(type="plan", limit=500).items)
-        except errors.PEError as exc:
-            report.problems.append(f"could not list PE's schedules: {explain(exc)}")
+    if not Schedule.objects.exists():
+        return report
+    try:
+        pe_items = _all_plan_schedules(client)
+    except errors.PEError as exc:
+        report.problems.append(f"could not list PE's schedules: {explain(exc)}")
+        pe_items = []
+    adopt(pe_items)
     ours = {
         s.pe_scheduled_job_id: s
         for s in Schedule.objects.exclude(pe_scheduled_job_id=None).select_related("created_by")
@@ -336,6 +362,9 @@ def import_runs(client: OrchestratorClient) -> ImportReport:
     }
     if not ours:
         return report
+    # The PE schedules that still carry the key of the row holding their id: a run that carries
+    # no key of its own is imported only for those.
+    confirmed = {item.name for item in pe_items if item.name in ours and is_ours(item, ours[item.name])}
     oldest = min(s.created_at for s in ours.values())
     page_size, offset = 100, 0
     try:
@@ -347,6 +376,11 @@ def import_runs(client: OrchestratorClient) -> ImportReport:
                 schedule = ours.get(plan_job.scheduled_job_id or "")
                 if schedule is None:
                     continue
+                run_key = key_in(plan_job.userdata)
+                if (run_key is None and plan_job.scheduled_job_id not in confirmed) or (
+                    run_key is not None and run_key != str(schedule.key)
+                ):
+                    continue  # started by a PE schedule that merely reuses the id: not ours
                 try:
                     job = record_scheduled_run(
                         plan_job,

@@ -4,6 +4,7 @@ audited; what was done in PE directly shown as such."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -276,10 +277,16 @@ def test_a_schedule_changed_in_pe_directly_shows_as_such(
 def _made_here(user: User, count: int) -> None:
     client = orchestrator()
     for _ in range(count):
+        key = uuid.uuid4()
         name = client.schedule_plan(
-            "facts::info", {"targets": "web01"}, Timing(tomorrow_at(8), 3600), environment="production"
+            "facts::info",
+            {"targets": "web01"},
+            Timing(tomorrow_at(8), 3600),
+            environment="production",
+            userdata={"orchestrator_web": {"schedule": str(key)}},  # ours: it carries the row's key
         )
         Schedule.objects.create(
+            key=key,
             pe_scheduled_job_id=name,
             plan_name="facts::info",
             environment="production",
