@@ -19,7 +19,10 @@ class ChangeForm(TimingFields):
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="Every parameter but the Sensitive ones, as a JSON object. Those stay as PE keeps them.",
+        help_text=(
+            "Every parameter but the Sensitive ones, as a JSON object. PE keeps the Sensitive values it has: "
+            "they cannot be changed here. To change one, remove the schedule and schedule it again."
+        ),
     )
 
     def clean_params_json(self) -> dict[str, Any]:

@@ -106,6 +106,20 @@ def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
         return render(request, "schedules/change.html", ctx)
     timing = form.timing()
     params: dict[str, Any] | None = form.cleaned_data["params_json"]
+    typed_secrets = sorted(set(params or {}) & set(row.secret_names))
+    if params is not None and typed_secrets:
+        # PE's copy of a Sensitive value is all there is: it is sent back as it is, never replaced
+        # here. Say so rather than drop what was typed, and never show the typed value again.
+        names = ", ".join(typed_secrets)
+        form.add_error(
+            "params_json",
+            f"{names} {'is' if len(typed_secrets) == 1 else 'are'} Sensitive: PE keeps the value it has, and it "
+            "cannot be changed here. To change it, remove this schedule and schedule it again with the new value.",
+        )
+        data = request.POST.copy()
+        data["params_json"] = params_text({k: v for k, v in params.items() if k not in row.secret_names})
+        form.data = data
+        return render(request, "schedules/change.html", ctx)
     if params == shown:
         params = None  # the values were left as they are: only the time changes
     elif row.pe.parameter_kinds:

@@ -159,3 +159,24 @@ def test_pages_show_a_time_at_the_end_of_the_calendar_in_utc_rather_than_fail(
     assert "9999-12-31 23:59:00 UTC" in listing.content.decode()
     assert client.get(f"/schedules/{pe_id}/change/").status_code == 200
     assert client.get(f"/admin/schedules/schedule/{local.pk}/change/").status_code == 200
+
+
+# -- Sensitive values -----------------------------------------------------------------------------
+
+
+def test_a_new_sensitive_value_is_refused_next_to_the_field_and_never_shown(
+    scheduled: Schedule, scheduler: Scheduler, stand_in: StandIn
+) -> None:
+    page = Html(scheduler.client.get("/schedules/1/change/"))
+    assert "PE keeps the Sensitive values it has" in page.plain()
+    assert "To change one, remove the schedule and schedule it again" in page.plain()
+    response = _change(scheduler.client, params_json='{"targets": "web01.example.net", "api_key": "NEWSECRET-42"}')
+    assert response.status_code == 200
+    refused = Html(response)
+    error = refused.error("params_json")
+    assert "api_key is Sensitive: PE keeps the value it has" in error
+    assert "remove this schedule and schedule it again" in error
+    assert "NEWSECRET-42" not in refused.text  # not echoed back in the box
+    assert "web01.example.net" in refused.value("params_json")  # the rest of what was typed is kept
+    assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []
+    assert not AuditEntry.objects.filter(action=Action.SCHEDULE_CHANGED).exists()
