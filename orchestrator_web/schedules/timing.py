@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from orchestrator_web.times import exact
@@ -35,6 +35,12 @@ class TimingFields(forms.Form):
         help_text="Empty: run once.",
     )
     repeat_unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES, initial="hours", required=False)
+
+    @property
+    def fields_marked(self) -> bool:
+        """Is any field marked with an error (not only a message for the whole form, such as
+        PE's refusal)? Only then do the pages ask to "correct the fields marked below"."""
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
     def clean_repeat_every(self) -> int | None:
         text = str(self.cleaned_data.get("repeat_every") or "").strip()

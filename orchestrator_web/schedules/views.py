@@ -19,6 +19,7 @@ from orchestrator_web.plans import catalogue
 from orchestrator_web.rbac import access
 from orchestrator_web.schedules import selectors, services
 from orchestrator_web.schedules.forms import ChangeForm, params_text
+from orchestrator_web.schedules.models import Schedule
 from orchestrator_web.schedules.selectors import Row
 from orchestrator_web.schedules.timing import every_words, in_utc, local_text, repeat_fields, zone_name
 
@@ -36,18 +37,38 @@ def schedule_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "schedules/list.html", {"section": "schedules", "listing": listing, "zone": zone_name()})
 
 
-def _managed(request: SignedInRequest, pe_id: str) -> Row | HttpResponse:
+def _managed(request: SignedInRequest, pe_id: str) -> Row | str:
     """The schedule if the reader may change it: 404 if they may not see it, 403 (audited) if
-    they may see but not change it; a page saying so when PE cannot be asked."""
+    they may see but not change it. When PE cannot be asked, the problem in words, once what
+    this console knows of the schedule allows the reader to manage it."""
+    refusal = "Only its creator and holders of “Can manage any schedule” may change or remove it."
     try:
         row = selectors.schedule_for_user(request.user, pe_id)
     except errors.PEError as exc:
-        ctx = {"section": "schedules", "error": explain(exc), "pe_id": pe_id}
-        return render(request, "schedules/change.html", ctx, status=502)
+        local = Schedule.objects.filter(pe_scheduled_job_id=pe_id).first()
+        if not access.can_manage_schedule(request.user, local.created_by_id if local else None):
+            access.deny(request, refusal, f"schedule {pe_id}")
+        return explain(exc)
     if not row.can_manage:
-        refusal = "Only its creator and holders of “Can manage any schedule” may change or remove it."
         access.deny(request, refusal, f"schedule {pe_id}")
     return row
+
+
+def _typed_again(request: SignedInRequest, pe_id: str, problem: str) -> ChangeForm:
+    """The change form as it was sent, with `problem` for the whole form: what was typed is kept
+    (but a Sensitive value this console knows of, which is never shown again)."""
+    local = Schedule.objects.filter(pe_scheduled_job_id=pe_id).first()
+    data = request.POST.copy()
+    try:
+        typed = pt.read_json(data.get("params_json") or "{}")
+    except pt.JSONProblem:
+        typed = None
+    if local is not None and isinstance(typed, dict) and set(typed) & set(local.sensitive_params):
+        data["params_json"] = params_text({k: v for k, v in typed.items() if k not in local.sensitive_params})
+    form = ChangeForm(data)
+    form.is_valid()
+    form.add_error(None, problem)
+    return form
 
 
 def _params_for(row: Row) -> dict[str, pt.PlanParameter] | None:
@@ -63,10 +84,21 @@ def _params_for(row: Row) -> dict[str, pt.PlanParameter] | None:
 def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
     """Change a schedule's time, interval and values (PUT: the whole schedule and input)."""
     found = _managed(request, pe_id)
-    if isinstance(found, HttpResponse):
-        return found
+    if isinstance(found, str):
+        ctx: dict[str, Any] = {"section": "schedules", "zone": zone_name(), "pe_id": pe_id}
+        if request.method == "POST":
+            problem = (
+                f"Nothing was changed: PE could not be asked about this schedule. {found} "
+                "What you typed is below: send it again in a moment."
+            )
+            ctx["form"] = _typed_again(request, pe_id, problem)
+            return render(request, "schedules/change.html", ctx, status=503)
+        ctx["error"] = (
+            f"PE could not be asked about this schedule, so it cannot be changed now. {found} Try again in a moment."
+        )
+        return render(request, "schedules/change.html", ctx, status=503)
     row = found
-    ctx: dict[str, Any] = {"section": "schedules", "row": row, "zone": zone_name(), "pe_id": pe_id}
+    ctx = {"section": "schedules", "row": row, "zone": zone_name(), "pe_id": pe_id}
     if row.removed:
         ctx["error"] = "This schedule was removed (disabled in PE). PE allows no change to it; it is kept as a record."
         return render(request, "schedules/change.html", ctx, status=409)
@@ -161,10 +193,12 @@ def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
 def remove(request: SignedInRequest, pe_id: str) -> HttpResponse:
     """Remove a schedule: disable it in PE, which keeps it and refuses any later change."""
     found = _managed(request, pe_id)
-    if isinstance(found, HttpResponse):
-        return found
+    if isinstance(found, str):
+        ctx: dict[str, Any] = {"section": "schedules", "zone": zone_name(), "pe_id": pe_id}
+        ctx["error"] = f"Nothing was removed: PE could not be asked about this schedule. {found} Try again in a moment."
+        return render(request, "schedules/remove.html", ctx, status=503)
     row = found
-    ctx: dict[str, Any] = {"section": "schedules", "row": row, "zone": zone_name(), "pe_id": pe_id}
+    ctx = {"section": "schedules", "row": row, "zone": zone_name(), "pe_id": pe_id}
     if row.removed:
         messages.info(request, f"Schedule {pe_id} was removed already.")
         return redirect("schedules:list")

@@ -180,3 +180,89 @@ def test_a_new_sensitive_value_is_refused_next_to_the_field_and_never_shown(
     assert "web01.example.net" in refused.value("params_json")  # the rest of what was typed is kept
     assert stand_in.sim.requests_to(f"{JOBS}/1", "PUT") == []
     assert not AuditEntry.objects.filter(action=Action.SCHEDULE_CHANGED).exists()
+
+
+# -- PE down or refusing ----------------------------------------------------------------------------
+
+
+def test_pe_down_when_a_change_is_sent_brings_the_form_back_with_what_was_typed(
+    scheduled: Schedule, scheduler: Scheduler, settings: Any
+) -> None:
+    settings.ORCHESTRATOR_URL = "http://127.0.0.1:9"
+    typed = '{"targets": "web07.example.net", "batch_size": 3, "api_key": "TYPED-SECRET-9"}'
+    response = scheduler.client.post(
+        "/schedules/1/change/",
+        {"start_at": "2030-01-02T03:04", "repeat_every": "7", "repeat_unit": "days", "params_json": typed},
+    )
+    page = Html(response)
+    text = page.plain()
+    assert "Nothing was changed: PE could not be asked about this schedule." in text
+    assert "What you typed is below" in text
+    assert page.value("start_at") == "2030-01-02T03:04" and page.value("repeat_every") == "7"
+    assert "web07.example.net" in page.value("params_json")
+    assert "TYPED-SECRET-9" not in page.text  # a Sensitive value is never shown again
+    assert "Please correct the fields marked below" not in text  # no field is marked
+    assert page.soup.find("form") is not None
+
+
+def test_pe_refusing_a_change_is_a_message_for_the_form_not_for_its_fields(
+    scheduled: Schedule, scheduler: Scheduler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestrator_web.pe import errors
+    from orchestrator_web.pe.client import OrchestratorClient
+
+    def refuse(*_: Any, **__: Any) -> None:
+        raise errors.NotPermitted(403, "puppetlabs.orchestrator/not-permitted", "User may not edit scheduled job 1")
+
+    monkeypatch.setattr(OrchestratorClient, "change_scheduled_job", refuse)
+    page = Html(_change(scheduler.client, params_json='{"targets": "web08.example.net"}'))
+    text = page.plain()
+    assert "Nothing was changed." in text and "may not edit scheduled job 1" in text
+    assert "Please correct the fields marked below" not in text
+    assert "web08.example.net" in page.value("params_json")
+
+
+def test_pe_down_on_remove_keeps_the_remove_page_and_its_title(
+    scheduled: Schedule, scheduler: Scheduler, settings: Any
+) -> None:
+    settings.ORCHESTRATOR_URL = "http://127.0.0.1:9"
+    for response in (scheduler.client.get("/schedules/1/remove/"), scheduler.client.post("/schedules/1/remove/")):
+        page = Html(response)
+        assert page.soup.title is not None and "Remove schedule 1" in page.soup.title.get_text()
+        assert page.soup.h1 is not None and "Remove schedule 1" in page.soup.h1.get_text()
+        assert "Nothing was removed: PE could not be asked" in page.plain()
+        assert page.soup.find("form", attrs={"action": "/schedules/1/remove/"}) is not None
+    scheduled.refresh_from_db()
+    assert scheduled.status == Status.SCHEDULED
+
+
+def test_pe_down_still_refuses_those_who_may_not_manage_it(
+    scheduled: Schedule, client: Client, operators: Group, settings: Any
+) -> None:
+    from orchestrator_web.rbac.models import GroupProfile
+
+    GroupProfile.objects.create(group=operators, is_team=True)
+    bob = User.objects.create_user("bob", password="bob-password")
+    bob.groups.add(operators)
+    client.force_login(bob)
+    settings.ORCHESTRATOR_URL = "http://127.0.0.1:9"
+    assert client.post("/schedules/1/change/", {"params_json": "{}"}).status_code == 403
+    assert client.post("/schedules/1/remove/").status_code == 403
+
+
+def test_pe_refusing_schedule_plan_says_so_without_asking_to_correct_fields(
+    scheduler: Scheduler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestrator_web.pe import errors
+    from orchestrator_web.pe.client import OrchestratorClient
+
+    def refuse(*_: Any, **__: Any) -> None:
+        raise errors.NotPermitted(403, "puppetlabs.orchestrator/not-permitted", "Not permitted to schedule plans")
+
+    reviewed = scheduler.review(start_at=local_input(tomorrow_at(9)))
+    monkeypatch.setattr(OrchestratorClient, "schedule_plan", refuse)
+    page = Html(scheduler.confirm(reviewed))
+    text = page.plain()
+    assert "Nothing was scheduled." in text and "Not permitted to schedule plans" in text
+    assert page.soup.find("form") is not None
+    assert "Please correct the fields marked below" not in text
