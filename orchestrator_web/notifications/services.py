@@ -12,9 +12,11 @@ launch's parameters, never their values.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -37,6 +39,7 @@ from orchestrator_web.notifications.models import (
     Kind,
     Message,
 )
+from orchestrator_web.schedules.timing import every_words
 from orchestrator_web.times import exact
 
 log = logging.getLogger(__name__)
@@ -145,6 +148,18 @@ def _stated(job: Job) -> str:
     return "was not sent to PE"
 
 
+def _schedule_words(schedule: Mapping[str, Any]) -> str:
+    """`First run 2026-12-01 09:00:00 UTC, then every day.`: the site's zone, as the mail goes
+    to approvers whatever their own zone is."""
+    try:
+        start = datetime.fromisoformat(str(schedule["start_time"]))
+    except (KeyError, ValueError):
+        return "It is a schedule (its first run could not be read)."
+    interval = schedule.get("interval_seconds")
+    repeats = f"then {every_words(interval)}" if interval else "once only"
+    return f"First run {exact(start, ZoneInfo(settings.TIME_ZONE))}, {repeats}."
+
+
 def compose(message: Message, job: Job | None, approval: Any = None, approvers: Iterable[str] = ()) -> tuple[str, str]:
     """(subject, body) of a message about `job`. Only what the history shows anyone who may see
     the job: never a parameter's value, so never a Sensitive one, and never a token."""
@@ -160,8 +175,13 @@ def compose(message: Message, job: Job | None, approval: Any = None, approvers: 
             body += f" PE job {job.pe_job_id}."
         return subject, f"{body}\n\n{link}\n"
     if message == Message.WAITING:
-        subject = f"Approval wanted: {what} (job {job.pk})"
-        lines = [f"{job.requested_by_username} asks to run {what} (job {job.pk})."]
+        if job.schedule_request:
+            subject = f"Approval wanted: schedule {what} (job {job.pk})"
+            lines = [f"{job.requested_by_username} asks to schedule {what} (job {job.pk}) in PE's scheduler."]
+            lines.append(_schedule_words(job.schedule_request))
+        else:
+            subject = f"Approval wanted: {what} (job {job.pk})"
+            lines = [f"{job.requested_by_username} asks to run {what} (job {job.pk})."]
         if job.description:
             lines.append(f"Description: {job.description[:300]}")
         names = sorted(job.params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -137,3 +138,16 @@ def test_it_is_in_the_approvers_queue(waiting: Job, bob: User, client: Client) -
     row = queue.soup.find(id=f"approval-{waiting.pk}")
     assert "webapp::rolling_restart" in row.get_text()
     assert "To schedule: first run" in row.get_text() and "every day" in row.get_text()
+
+
+def test_the_approvers_message_says_it_is_a_schedule_its_first_run_and_how_often(waiting: Job, settings: Any) -> None:
+    from orchestrator_web.notifications.models import Message
+    from orchestrator_web.notifications.services import compose
+
+    settings.TIME_ZONE = "Asia/Kolkata"  # the site's zone, whatever the approver's own
+    subject, body = compose(Message.WAITING, waiting)
+    assert subject == f"Approval wanted: schedule webapp::rolling_restart in production (job {waiting.pk})"
+    assert "alice asks to schedule webapp::rolling_restart in production" in body
+    first = tomorrow_at(9).astimezone(ZoneInfo("Asia/Kolkata")).strftime("%Y-%m-%d %H:%M:%S IST")
+    assert f"First run {first}, then every day." in body
+    assert SECRET not in body
