@@ -93,3 +93,50 @@ def test_job_and_approval_pages_fit_a_phone(browser: Browser, site: str, alice, 
                 assert box is not None and box["x"] + box["width"] <= 360
         context.close()
     assert widths == dict.fromkeys(widths, 0), culprits
+
+
+def test_the_schedules_page_fits_a_phone_with_its_actions_in_view(browser: Browser, site: str, alice, clock) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orchestrator_web.plans.forms import Launch
+    from orchestrator_web.schedules.services import create
+
+    start = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    for n in range(3):
+        params = {"targets": ",".join(f"web{m:02}-{'x' * 40}.example.net" for m in range(4))}
+        launch = Launch(
+            "facts::info",
+            "production",
+            params,
+            [],
+            "A rather long description of a nightly fact gathering " * 3,
+            None,
+            {},
+            {},
+            schedule={"start_time": (start + timedelta(hours=n)).isoformat(), "interval_seconds": 86400},
+        )
+        create(alice, launch, uuid.uuid4())
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("alice-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{site}/schedules/")
+    wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    culprits = page.evaluate(WIDE_ELEMENTS) if wide else []
+    first = page.locator("#schedule-1")
+    plan = first.get_by_text("facts::info").bounding_box()
+    boxes = [first.get_by_role("link", name=name).bounding_box() for name in ("Change", "Remove")]
+    # Every cell of the table is in view too, not only the page: the table's own scroller is gone.
+    table_wide = page.evaluate("document.querySelector('.table-wrap').scrollWidth - window.innerWidth")
+    context.close()
+    assert wide == 0, culprits
+    assert table_wide <= 0
+    assert plan is not None and plan["height"] < 24  # the plan's name on one line, not "fact / s::i / nfo"
+    for box in boxes:
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
