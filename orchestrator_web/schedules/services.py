@@ -152,6 +152,8 @@ def create(
         raise _refused(exc, personal, "Nothing was scheduled.") from exc
     non_sensitive = {k: v for k, v in launch.params.items() if k not in launch.sensitive}
     with transaction.atomic():
+        if name is not None:
+            release(name)
         schedule = Schedule.objects.create(
             key=key,
             pe_scheduled_job_id=name,
@@ -308,6 +310,17 @@ def is_ours(item: ScheduledJob, local: Schedule) -> bool:
     return item.name == local.pe_scheduled_job_id and key_in(item.userdata) == str(local.key)
 
 
+def release(pe_id: str) -> None:
+    """PE just gave `pe_id` to a new schedule: a row here still holding it is from before PE's
+    ids started again (a restore, a rebuild): its schedule is gone from PE. It lets the id go,
+    kept as removed, so that the new schedule can be recorded."""
+    for stale in Schedule.objects.select_for_update().filter(pe_scheduled_job_id=pe_id):
+        log.warning("schedule %s: PE gave its id to a new schedule; the old row (key %s) lets it go", pe_id, stale.key)
+        stale.pe_scheduled_job_id, stale.status = None, Status.REMOVED
+        stale.removed_at = stale.removed_at or timezone.now()
+        stale.save(update_fields=["pe_scheduled_job_id", "status", "removed_at"])
+
+
 def adopt(items: list[ScheduledJob]) -> None:
     """Schedules PE took without answering (`unknown`) get their PE id once PE lists them, by
     the key in their userdata."""
@@ -317,9 +330,11 @@ def adopt(items: list[ScheduledJob]) -> None:
     for item in items:
         key = key_in(item.userdata)
         schedule = waiting.get(key) if key is not None else None
-        if schedule is not None and not Schedule.objects.filter(pe_scheduled_job_id=item.name).exists():
-            schedule.pe_scheduled_job_id, schedule.status = item.name, Status.SCHEDULED
-            schedule.save(update_fields=["pe_scheduled_job_id", "status"])
+        if schedule is not None:
+            with transaction.atomic():
+                release(item.name)  # PE's schedule carries this row's key: an older holder of the id is stale
+                schedule.pe_scheduled_job_id, schedule.status = item.name, Status.SCHEDULED
+                schedule.save(update_fields=["pe_scheduled_job_id", "status"])
 
 
 # -- the runs, into the history ---------------------------------------------------------------

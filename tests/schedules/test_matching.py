@@ -100,3 +100,22 @@ def test_a_run_without_a_key_of_a_pe_made_schedule_reusing_an_id_is_not_imported
     advance_to(clock, tomorrow_at(9))
     assert import_runs(RunsWithoutKeys(orchestrator())).imported == 0  # type: ignore[arg-type]
     assert Job.objects.count() == 0
+
+
+def test_a_new_schedule_given_an_id_an_old_row_still_holds_is_recorded(
+    alice: User, scheduler: Scheduler, orchestrator_settings: Any
+) -> None:
+    stale = Schedule.objects.create(
+        pe_scheduled_job_id="1",  # from before PE's ids started again: PE's schedule 1 is gone
+        plan_name="facts::info",
+        environment="production",
+        start_time=tomorrow_at(9),
+        created_by=alice,
+        created_by_username="alice",
+    )
+    response = scheduler.schedule(start_at=local_input(tomorrow_at(10)))
+    assert response.status_code == 302
+    made = Schedule.objects.exclude(pk=stale.pk).get()
+    assert made.pe_scheduled_job_id == "1" and made.status == "scheduled"
+    stale.refresh_from_db()
+    assert stale.pe_scheduled_job_id is None and stale.status == "removed"
