@@ -36,6 +36,9 @@ class Row:
     secret_names: list[str]
     can_manage: bool
     notes: list[str] = field(default_factory=list)
+    # Why a change would be refused though the reader manages it (no grant to schedule the plan
+    # there now, or its grant requires approval): the list then offers Remove only.
+    no_change: str = ""
 
     @property
     def removed(self) -> bool:
@@ -115,6 +118,7 @@ def schedules_for(user: User) -> Listing:
     everyone = access.sees_all_jobs(user)
     seen_ids = set() if everyone else _seen_creators(user)
     manager = access.manages_any_schedule(user)
+    refusals: dict[tuple[str, str], str] = {}  # one check per plan and environment
     for item in items:
         mine = local.get(item.name)
         if mine is not None and not is_ours(item, mine):
@@ -123,8 +127,31 @@ def schedules_for(user: User) -> Listing:
             continue
         creator = mine.created_by_id if mine else None
         row = _row(item, mine, manager or (creator is not None and creator == user.pk))
+        if row.can_manage and not row.removed:
+            where = (item.plan_name, item.environment)
+            if where not in refusals:
+                refusals[where] = change_refusal(user, *where)
+            row.no_change = refusals[where]
         (listing.removed if row.removed else listing.active).append(row)
     return listing
+
+
+def change_refusal(user: User, plan_name: str, environment: str) -> str:
+    """Why `user` may not change a schedule of `plan_name` in `environment` (empty: they may, if
+    they manage it): the grant to schedule it is checked again, and four eyes apply."""
+    if not access.can_schedule(user, plan_name, environment):
+        return (
+            f"You may not schedule {plan_name} in {environment} now, so you may not change this schedule. "
+            "You may still remove it."
+        )
+    if access.approval_rule(user, plan_name, environment, how=access.SCHEDULE) is not None:
+        return NEEDS_APPROVAL
+    return ""
+
+
+NEEDS_APPROVAL = (
+    "Changes to this schedule need approval: remove it and schedule it again; the new request waits for approval."
+)
 
 
 def _seen_creators(user: User) -> set[int | None]:

@@ -20,12 +20,8 @@ from orchestrator_web.rbac import access
 from orchestrator_web.schedules import selectors, services
 from orchestrator_web.schedules.forms import ChangeForm, params_text
 from orchestrator_web.schedules.models import Schedule
-from orchestrator_web.schedules.selectors import Row
+from orchestrator_web.schedules.selectors import NEEDS_APPROVAL, Row
 from orchestrator_web.schedules.timing import every_words, in_utc, local_text, repeat_fields, zone_name
-
-NEEDS_APPROVAL = (
-    "Changes to this schedule need approval: remove it and schedule it again; the new request waits for approval."
-)
 
 
 @never_cache
@@ -102,26 +98,17 @@ def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
     if row.removed:
         ctx["error"] = "This schedule was removed (disabled in PE). PE allows no change to it; it is kept as a record."
         return render(request, "schedules/change.html", ctx, status=409)
-    if not access.can_schedule(request.user, row.pe.plan_name, row.pe.environment):
+    refusal = selectors.change_refusal(request.user, row.pe.plan_name, row.pe.environment)
+    if refusal and refusal != NEEDS_APPROVAL:
         # Checked again at every change, as "Schedule plan" is: a grant taken away since (or made
         # "Run now only") stops changes; removing stays allowed.
-        access.deny(
-            request,
-            f"You may not schedule {row.pe.plan_name} in {row.pe.environment} now, so you may not change this "
-            "schedule. You may still remove it.",
-            f"schedule {pe_id}",
-        )
-    if access.approval_rule(request.user, row.pe.plan_name, row.pe.environment, how=access.SCHEDULE) is not None:
+        access.deny(request, refusal, f"schedule {pe_id}")
+    if refusal:
         # Four eyes: a change would send values, times or a frequency nobody approved.
-        ctx["error"], ctx["needs_approval"] = NEEDS_APPROVAL, True
+        ctx["error"], ctx["needs_approval"] = refusal, True
         if request.method == "POST":
             record(
-                Action.DENIED,
-                f"schedule {pe_id}",
-                request=request,
-                path=request.path,
-                method="POST",
-                reason=NEEDS_APPROVAL,
+                Action.DENIED, f"schedule {pe_id}", request=request, path=request.path, method="POST", reason=refusal
             )
         return render(request, "schedules/change.html", ctx, status=403)
     shown = {k: v for k, v in row.pe.parameters.items() if k not in row.secret_names}

@@ -102,6 +102,7 @@ def test_the_schedules_page_fits_a_phone_with_its_actions_in_view(browser: Brows
     from django.utils import timezone
 
     from orchestrator_web.plans.forms import Launch
+    from orchestrator_web.rbac.models import PlanGrant
     from orchestrator_web.schedules.services import create
 
     start = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
@@ -134,8 +135,15 @@ def test_the_schedules_page_fits_a_phone_with_its_actions_in_view(browser: Brows
     boxes = [first.get_by_role("link", name=name).bounding_box() for name in ("Change", "Remove")]
     # Every cell of the table is in view too, not only the page: the table's own scroller is gone.
     table_wide = page.evaluate("document.querySelector('.table-wrap').scrollWidth - window.innerWidth")
+    # With a change refused (the grant is "Run now only" now), only Remove is offered, and why.
+    PlanGrant.objects.filter(plan="facts::info").update(launches="now")
+    page.goto(f"{site}/schedules/")
+    refused_wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    remove = page.locator("#schedule-1").get_by_role("link", name="Remove").bounding_box()
     context.close()
     assert wide == 0, culprits
+    assert refused_wide == 0
+    assert remove is not None and remove["x"] + remove["width"] <= 360
     assert table_wide <= 0
     assert plan is not None and plan["height"] < 24  # the plan's name on one line, not "fact / s::i / nfo"
     for box in boxes:

@@ -266,3 +266,18 @@ def test_pe_refusing_schedule_plan_says_so_without_asking_to_correct_fields(
     assert "Nothing was scheduled." in text and "Not permitted to schedule plans" in text
     assert page.soup.find("form") is not None
     assert "Please correct the fields marked below" not in text
+
+
+@pytest.mark.parametrize(("lost", "words"), [("approval", "need approval"), ("grant", "may not schedule")])
+def test_the_list_offers_only_remove_when_a_change_would_be_refused(
+    scheduled: Schedule, scheduler: Scheduler, operators: Group, lost: str, words: str
+) -> None:
+    if lost == "approval":
+        _needs_approval(operators)
+    else:
+        PlanGrant.objects.filter(group=operators, plan=PLAN).update(launches="now")
+    row = Html(scheduler.client.get("/schedules/")).soup.find(id="schedule-1")
+    assert row is not None
+    links = [a.get_text() for a in row.find_all("a")]
+    assert links == ["Remove"]
+    assert words in row.get_text()
