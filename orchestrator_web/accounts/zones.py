@@ -38,6 +38,25 @@ class TimeZoneMiddleware:
             timezone.deactivate()
 
 
+BROWSER_ZONE = "browser_zone"
+
+
+def use_browser_zone(request: HttpRequest) -> None:
+    """For a form that reads a date and time in the person's zone (run later, change a
+    schedule): when they chose no zone on their profile, the zone their browser reported with
+    the form (the hidden `browser_zone` field static/js/app.js fills in), if it is a real one.
+    Without JavaScript, or with a zone chosen, nothing changes."""
+    if getattr(request, "time_zone_chosen", False):
+        return
+    name = request.POST.get(BROWSER_ZONE, "") if request.method == "POST" else ""
+    if not name or len(name) > 64:
+        return
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return
+
+
 @receiver(user_logged_in, dispatch_uid="accounts.time_zone_into_session")
 def remember_time_zone(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     from orchestrator_web.accounts.models import Preferences

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from orchestrator_web.accounts.zones import use_browser_zone
 from orchestrator_web.explain import explain
 from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs.models import Job, State
@@ -145,6 +146,7 @@ def launch(request: SignedInRequest, plan_name: str) -> HttpResponse:
     allowed = access.runnable_environments(request.user, plan_name, settings.ORCHESTRATOR_ENVIRONMENTS, how=None)
     if not allowed:
         deny(request, f"You may not run {plan_name}.", plan_name)
+    use_browser_zone(request)  # "Run later" reads its date and time there, unless a zone was chosen
     page = _Page(request, plan_name, allowed)
     action = request.POST.get("action", "review") if request.method == "POST" else ""
     if action == "run":

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from orchestrator_web.accounts.zones import use_browser_zone
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
 from orchestrator_web.explain import explain
@@ -79,6 +80,7 @@ def _params_for(row: Row) -> dict[str, pt.PlanParameter] | None:
 @require_http_methods(["GET", "POST"])
 def change(request: SignedInRequest, pe_id: str) -> HttpResponse:
     """Change a schedule's time, interval and values (PUT: the whole schedule and input)."""
+    use_browser_zone(request)
     found = _managed(request, pe_id)
     if isinstance(found, str):
         ctx: dict[str, Any] = {"section": "schedules", "zone": zone_name(), "pe_id": pe_id}

@@ -94,6 +94,20 @@ document.addEventListener("submit", (event) => {
   });
 })();
 
+// A date and time to type (run later, change a schedule) is read in the browser's zone unless the
+// person chose one on their profile: say which, and send it with the form (accounts/zones.py).
+(() => {
+  const fill = (root) => {
+    if (document.documentElement.hasAttribute("data-zone-chosen")) return;
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || !root.querySelectorAll) return;
+    root.querySelectorAll("[data-browser-zone]").forEach((input) => { input.value = zone; });
+    root.querySelectorAll("[data-zone-name]").forEach((name) => { name.textContent = zone; });
+  };
+  document.addEventListener("DOMContentLoaded", () => fill(document));
+  document.addEventListener("htmx:load", (event) => fill(event.target));  // a form drawn again by htmx
+})();
+
 // Times (see orchestrator_web/times.py): relative words kept fresh, and the exact time on hover
 // in the browser's zone, unless the person chose a zone on their profile (then the server's
 // text stands).

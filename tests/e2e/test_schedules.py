@@ -62,3 +62,25 @@ def test_a_person_schedules_a_plan_a_minute_ahead_and_sees_its_run_in_the_histor
     expect(row).to_contain_text("alice")
     row.get_by_role("link", name=f"#{job.pk}").click()
     expect(page.locator("#scheduled-by")).to_contain_text("scheduled (schedule 1)")
+
+
+def test_without_a_zone_on_the_profile_the_time_is_read_in_the_browsers_zone(
+    browser, site: str, alice, stand_in: StandIn
+) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(timezone_id="Asia/Kolkata")
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("alice-password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{site}/plans/facts::info/")
+    page.get_by_label("targets").fill("web01.example.net")
+    page.get_by_label("Run later (PE's scheduler)").check()
+    # Chromium names the zone by its older name, which zoneinfo knows too.
+    expect(page.locator("label[for=id_start_at]")).to_contain_text(re.compile(r"in Asia/(Kolkata|Calcutta)"))
+    tomorrow = (timezone.now() + timedelta(days=1)).astimezone(ZoneInfo("Asia/Kolkata")).date()
+    page.get_by_label("Date and time").fill(f"{tomorrow.isoformat()}T09:00")
+    page.get_by_role("button", name="Review").click()
+    # 09:00 in Kolkata (UTC+5:30) is 03:30 UTC.
+    expect(page.locator("#when")).to_contain_text(f"{tomorrow.isoformat()} 03:30 UTC")
+    context.close()
