@@ -32,10 +32,30 @@ def signed_in(user: User) -> Account | None:
     return user if isinstance(user, Account) and user.is_active else None
 
 
+# Grants read for a person are kept on their user object, as Django keeps their permissions
+# (ModelBackend's _perm_cache): a request loads its user afresh, so a launch that asks about its
+# grants several times (the form, the review, the rule, "Run plan") reads them once. Any change
+# to a grant or a membership in this process (rbac/apps.py) makes every kept copy stale at once.
+_grants_version = 0
+
+
 def grants_of(user: User) -> list[PlanGrant]:
-    """The plan grants of every group the user is in (one query)."""
+    """The plan grants of every group the user is in: one query per request (see above)."""
     person = signed_in(user)
-    return list(PlanGrant.objects.filter(group__user=person)) if person else []
+    if person is None:
+        return []
+    kept = person.__dict__.get("_plan_grants")
+    if kept is not None and kept[0] == _grants_version:
+        return list(kept[1])
+    grants = list(PlanGrant.objects.filter(group__user=person))
+    person.__dict__["_plan_grants"] = (_grants_version, grants)
+    return list(grants)
+
+
+def forget_grants(**_: Any) -> None:
+    """A receiver for every change to grants, groups and memberships (rbac/apps.py)."""
+    global _grants_version
+    _grants_version += 1
 
 
 NOW, SCHEDULE = "now", "schedule"  # how a plan is launched: at once, or through PE's scheduler

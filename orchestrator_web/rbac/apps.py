@@ -11,8 +11,8 @@ class RbacConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from orchestrator_web.rbac.access import forget_team_choices
-        from orchestrator_web.rbac.models import GroupProfile
+        from orchestrator_web.rbac.access import forget_grants, forget_team_choices
+        from orchestrator_web.rbac.models import GroupProfile, PlanGrant
 
         # The history's team filter lists teams: a renamed, deleted or (un)flagged group, or a
         # new or lost membership, changes the list.
@@ -22,3 +22,10 @@ class RbacConfig(AppConfig):
         signals.m2m_changed.connect(
             forget_team_choices, sender=get_user_model().groups.through, dispatch_uid="teams-membership"
         )
+        # A person's grants, kept for the request (rbac/access.py grants_of): any change to a
+        # grant, a group or a membership forgets them.
+        for changed in (PlanGrant, Group):
+            name = changed.__name__
+            signals.post_save.connect(forget_grants, sender=changed, dispatch_uid=f"grants-{name}-save")
+            signals.post_delete.connect(forget_grants, sender=changed, dispatch_uid=f"grants-{name}-del")
+        signals.m2m_changed.connect(forget_grants, sender=get_user_model().groups.through, dispatch_uid="grants-member")
