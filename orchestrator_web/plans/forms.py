@@ -155,6 +155,10 @@ class LaunchForm(TimingFields):
         """An unbound form showing `state` (raw texts; the defaults where it has none)."""
         form = cls(plan, parameters, environments, kept=kept, runnable_now=runnable_now, schedulable=schedulable)
         values = {**form.default_state(), **(state or {})}
+        if not (state or {}).get("when"):
+            # Now or later as the shown environment allows (a grant may allow only one of the two).
+            shown = values.get("environment") or (environments[0] if environments else "")
+            values["when"] = LATER if shown not in form.runnable_now and shown in form.schedulable else NOW
         if values.get("mode") == "json" and form.secret_names:
             # JSON carried over as it was typed (another environment) may hold secrets: seal them.
             text, found, _ = hide_secrets(str(values.get("params_json") or ""), form.secret_names)

@@ -16,6 +16,7 @@ from django.test import Client
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.models import Launches, PlanGrant
 from orchestrator_web.rbac.permissions_file import export
+from tests.helpers import Html
 
 pytestmark = pytest.mark.usefixtures("orchestrator_settings")
 
@@ -76,3 +77,21 @@ def test_the_group_page_edits_launches_and_offers_manage_any_schedule(
     page = client.get(f"/admin/auth/group/{operators.pk}/change/").content.decode()
     assert 'name="plan_grants-0-launches"' in page
     assert "Can manage any schedule: change or remove schedules that others made" in page
+
+
+def test_the_form_starts_on_what_the_shown_environments_grant_allows(
+    client: Client, alice: User, operators: Group, settings: Any
+) -> None:
+    settings.ORCHESTRATOR_ENVIRONMENTS = ["production", "development"]
+    PlanGrant.objects.filter(group=operators, plan="facts::info").update(launches="schedule", environments="production")
+    developers = Group.objects.create(name="Developers")
+    PlanGrant.objects.create(group=developers, plan="facts::info", environments="development", launches="now")
+    alice.groups.add(developers)
+    client.force_login(alice)
+
+    def checked(environment: str) -> str:
+        page = Html(client.get("/plans/facts::info/", {"environment": environment}))
+        return str(page.soup.find("input", attrs={"name": "when", "checked": True})["value"])
+
+    assert checked("production") == "later"  # schedule only there
+    assert checked("development") == "now"  # run now only there
