@@ -142,14 +142,23 @@ def _still_counting(approval: ApprovalRequest) -> tuple[list[str], list[str]]:
     return counted, dropped
 
 
+def _closed(approval: ApprovalRequest, job: Job, request: HttpRequest | None) -> Decision | None:
+    """Why the (locked) launch can no longer be decided, or None while it waits: decided
+    already, or past its expiry (which ends it now)."""
+    if not approval.waiting or job.state != State.AWAITING_APPROVAL:
+        return Decision(False, no_longer_waiting(approval, job))
+    if approval.expires_at <= timezone.now():
+        return _expired_now(approval, request)
+    return None
+
+
 def approve(job: Job, user: User, comment: str = "", request: HttpRequest | None = None) -> Decision:
     """`user` approves the waiting launch; the approval that completes the count sends it."""
     with transaction.atomic():
         approval = _locked(job)
-        if not approval.waiting or job.state != State.AWAITING_APPROVAL:
-            return Decision(False, no_longer_waiting(approval, job))
-        if approval.expires_at <= timezone.now():
-            return _expired_now(approval, request)
+        closed = _closed(approval, job, request)
+        if closed is not None:
+            return closed
         _checked(approval, user)
         if approval.approvals.filter(approver_username=user.get_username(), counted=True).exists():
             return Decision(False, "You have approved this launch already; it waits for someone else.")
@@ -232,10 +241,9 @@ def reject(job: Job, user: User, comment: str, request: HttpRequest | None = Non
         return Decision(False, "Say why you reject it: a comment is required.")
     with transaction.atomic():
         approval = _locked(job)
-        if not approval.waiting or job.state != State.AWAITING_APPROVAL:
-            return Decision(False, no_longer_waiting(approval, job))
-        if approval.expires_at <= timezone.now():
-            return _expired_now(approval, request)
+        closed = _closed(approval, job, request)
+        if closed is not None:
+            return closed
         _checked(approval, user)
         message = f"Rejected by {user.get_username()}: {comment}"
         _end(approval, State.REJECTED_BY_APPROVER, Outcome.REJECTED, message, by=user, comment=comment)
