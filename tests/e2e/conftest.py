@@ -19,6 +19,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
 
 
+def signed_in(browser: Any, site: str, username: str, password: str, **context: Any) -> Any:
+    """A page of a new browser context (`context`: Playwright's options, such as timezone_id or
+    viewport), logged in through the login page as `username`."""
+    page = browser.new_context(**context).new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page
+
+
 @pytest.fixture
 def site(live_server, orchestrator_settings, transactional_db):  # type: ignore[no-untyped-def]
     """The live server's URL, with the app pointed at a fresh stand-in."""

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from orchestrator_web.notifications.channels import encrypt, mask
 from orchestrator_web.notifications.models import Channel, Event, Kind
 from orchestrator_web.rbac.models import PlanGrant
 from orchestrator_web.simulator import StandIn
+from tests.e2e.conftest import signed_in
 from tests.helpers import WebhookReceiver, WorkerProcess, eventually
 
 pytestmark = pytest.mark.e2e
@@ -24,15 +25,6 @@ def chat(user: User, url: str, events: list[str]) -> None:
     Channel.objects.create(
         user=user, kind=Kind.WEBHOOK, name="chat", url_ciphertext=encrypt(url), url_shown=mask(url), events=events
     )
-
-
-def signed_in(browser: Browser, site: str, username: str, password: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    return page
 
 
 def test_a_launch_is_approved_by_a_second_person_and_sent_once(

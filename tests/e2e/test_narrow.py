@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
+from tests.e2e.conftest import signed_in
+
 pytestmark = pytest.mark.e2e
 
 # The elements that reach past the right edge, to say which one is too wide.
@@ -16,13 +18,7 @@ LONG = "a_rather_long_module_name_for_testing::and_an_even_longer_plan_name_that
 
 def test_plan_pages_fit_a_phone(browser: Browser, site: str, pe_with, admin_user) -> None:  # type: ignore[no-untyped-def]
     pe_with({LONG: {"parameters": {"targets": {"type": "TargetSpec"}, "labels": {"type": "Hash[String, String]"}}}})
-    context = browser.new_context(viewport={"width": 360, "height": 800})
-    page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("root")
-    page.get_by_label("Password").fill("root-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page = signed_in(browser, site, "root", "root-password", viewport={"width": 360, "height": 800})
     wide = "document.scrollingElement.scrollWidth - window.innerWidth"
     widths = {}
     for name, path in {"plans": "/plans/", "launch form": f"/plans/{LONG}/", "profile": "/accounts/profile/"}.items():
@@ -34,7 +30,7 @@ def test_plan_pages_fit_a_phone(browser: Browser, site: str, pe_with, admin_user
     page.get_by_role("button", name="Review").click()
     page.get_by_role("button", name="Run plan").wait_for()
     widths["review"] = page.evaluate(wide)
-    context.close()
+    page.context.close()
     assert widths == dict.fromkeys(widths, 0)
 
 
@@ -91,7 +87,7 @@ def test_job_and_approval_pages_fit_a_phone(browser: Browser, site: str, alice, 
             if name == "approvals":  # the decision is in view, not behind a table's own scroll
                 box = page.get_by_role("button", name=f"Approve job {waiting.pk}").bounding_box()
                 assert box is not None and box["x"] + box["width"] <= 360
-        context.close()
+        page.context.close()
     assert widths == dict.fromkeys(widths, 0), culprits
 
 
@@ -120,13 +116,7 @@ def test_the_schedules_page_fits_a_phone_with_its_actions_in_view(browser: Brows
             schedule={"start_time": (start + timedelta(hours=n)).isoformat(), "interval_seconds": 86400},
         )
         create(alice, launch, uuid.uuid4())
-    context = browser.new_context(viewport={"width": 360, "height": 800})
-    page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("alice-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page = signed_in(browser, site, "alice", "alice-password", viewport={"width": 360, "height": 800})
     page.goto(f"{site}/schedules/")
     wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     culprits = page.evaluate(WIDE_ELEMENTS) if wide else []
@@ -140,7 +130,7 @@ def test_the_schedules_page_fits_a_phone_with_its_actions_in_view(browser: Brows
     page.goto(f"{site}/schedules/")
     refused_wide = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     remove = page.locator("#schedule-1").get_by_role("link", name="Remove").bounding_box()
-    context.close()
+    page.context.close()
     assert wide == 0, culprits
     assert refused_wide == 0
     assert remove is not None and remove["x"] + remove["width"] <= 360

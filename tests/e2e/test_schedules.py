@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.simulator import Simulator, StandIn
+from tests.e2e.conftest import signed_in
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.e2e
@@ -67,12 +68,7 @@ def test_a_person_schedules_a_plan_a_minute_ahead_and_sees_its_run_in_the_histor
 def test_without_a_zone_on_the_profile_the_time_is_read_in_the_browsers_zone(
     browser, site: str, alice, stand_in: StandIn
 ) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(timezone_id="Asia/Kolkata")
-    page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("alice-password")
-    page.get_by_role("button", name="Log in").click()
+    page = signed_in(browser, site, "alice", "alice-password", timezone_id="Asia/Kolkata")
     page.goto(f"{site}/plans/facts::info/")
     page.get_by_label("targets").fill("web01.example.net")
     page.get_by_label("Run later (PE's scheduler)").check()
@@ -83,4 +79,4 @@ def test_without_a_zone_on_the_profile_the_time_is_read_in_the_browsers_zone(
     page.get_by_role("button", name="Review").click()
     # 09:00 in Kolkata (UTC+5:30) is 03:30 UTC.
     expect(page.locator("#when")).to_contain_text(f"{tomorrow.isoformat()} 03:30 UTC")
-    context.close()
+    page.context.close()
