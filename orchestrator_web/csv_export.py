@@ -7,7 +7,8 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
+from django.utils.http import urlencode
 
 
 class _Echo:
@@ -32,3 +33,10 @@ def streaming_csv(rows: Iterable[Iterable[Any]], filename: str, *, excel: bool =
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_links(url: str, query: QueryDict) -> tuple[str, str]:
+    """The links of a page's CSV export at `url`, plain and for Excel (?excel=1), keeping the
+    page's filters from its `query` but not its place in the pages (before, after)."""
+    kept = urlencode([(key, str(value)) for key, value in query.items() if key not in ("before", "after") and value])
+    return (f"{url}?{kept}" if kept else url), f"{url}?{kept}&excel=1" if kept else f"{url}?excel=1"

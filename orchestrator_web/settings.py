@@ -150,7 +150,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per process by default; CACHE_URL=redis://... shares the catalogue, the PE circuit breaker and
 # the throttles between every process and host.
-CACHES = {"default": env.cache("CACHE_URL")}
+CACHES = {
+    "default": env.cache("CACHE_URL"),
+    # Rendered parts of the layout that never change in a process (templates/base.html).
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

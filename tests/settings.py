@@ -18,7 +18,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20_000}}}
+CACHES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 ORCHESTRATOR_TIMEOUT = 5.0
 JOB_REFRESH_SECONDS = 0  # tests move the stand-in's clock, not the real one
 ORCHESTRATOR_CONNECT_TIMEOUT = 2.0

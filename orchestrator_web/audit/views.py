@@ -15,14 +15,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from orchestrator_web import paging
 from orchestrator_web.audit.forms import AuditFilterForm
 from orchestrator_web.audit.models import Action, AuditEntry
-from orchestrator_web.csv_export import streaming_csv
+from orchestrator_web.csv_export import export_links, streaming_csv
 from orchestrator_web.http import SignedInRequest
 from orchestrator_web.rbac import access
 
@@ -48,12 +47,14 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
     form, entries = _trail_for(request)
     before, after = request.GET.get("before"), request.GET.get("after")
     page = paging.keyset_page(entries, FIELDS, NEWEST_FIRST, before, after, settings.JOBS_PER_PAGE)
+    export, excel = export_links(reverse("audit:export"), request.GET)
     ctx = {
         "form": form,
         "page": page,
         "list_url": reverse("audit:list"),
         "count_cap": paging.COUNT_CAP,
-        "export_query": urlencode([(k, str(v)) for k, v in request.GET.items() if k not in ("before", "after") and v]),
+        "export_url": export,
+        "excel_url": excel,
         "people": sorted({row["actor_name"] for row in page.rows}),
         "action_labels": ACTION_LABELS,
     }

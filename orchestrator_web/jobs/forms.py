@@ -1,41 +1,22 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from orchestrator_web.filters import DayInput, FilterForm, midnight
 from orchestrator_web.jobs import selectors
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.rbac import access
 from orchestrator_web.rbac.models import ENVIRONMENT_NAME
 
-
-class DayInput(forms.DateInput):
-    input_type = "date"
-
-
 SCOPES = [("", "All I can see"), ("mine", "Mine"), ("team", "My teams")]
 STATES = [("", "Any state"), *State.choices]
 ORDERS = [(key, sort.label) for key, sort in selectors.SORTS.items()]
-
-
-# Choices given as functions: every page builds the form, and a form copies its fields, choice
-# lists included, unless they are callables (read when the options are drawn or a value is checked).
-def _states() -> list[tuple[str, str]]:
-    return STATES
-
-
-def _orders() -> list[tuple[str, str]]:
-    return ORDERS
-
-
-def _scopes() -> list[tuple[str, str]]:
-    return SCOPES
 
 
 # Any part of a plan name, in any case.
@@ -43,12 +24,10 @@ PLAN_PART = re.compile(r"^[A-Za-z0-9_:]+$")
 PART = "part of a name"
 
 
-class JobFilterForm(forms.Form):
-    """The history's filters and order, read from the query string. Invalid ones are reported and
-    left out; the valid ones still apply. Plan, requester and environment match any part of a
+class JobFilterForm(FilterForm):
+    """The history's filters and order. Plan, requester and environment match any part of a
     name, in any case ("patching" finds patching::run)."""
 
-    # The common ones, always in view; FOLDED ones sit under "More filters".
     q = forms.CharField(
         required=False,
         max_length=200,
@@ -56,20 +35,38 @@ class JobFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": "description, values, ticket…"}),
     )
     plan = forms.CharField(required=False, max_length=200, widget=forms.TextInput(attrs={"placeholder": PART}))
-    state = forms.ChoiceField(choices=_states, required=False)
-    sort = forms.ChoiceField(choices=_orders, required=False, label="Order")
-    scope = forms.ChoiceField(choices=_scopes, required=False, label="Show")
+    state = forms.ChoiceField(
+        choices=STATES, required=False, error_messages={"invalid_choice": "“%(value)s” is not a job state."}
+    )
+    sort = forms.ChoiceField(
+        choices=ORDERS,
+        required=False,
+        label="Order",
+        error_messages={"invalid_choice": "“%(value)s” is not an order here."},
+    )
+    scope = forms.ChoiceField(
+        choices=SCOPES,
+        required=False,
+        label="Show",
+        error_messages={"invalid_choice": "“%(value)s” is not a choice here."},
+    )
     requested_by = forms.CharField(
         required=False, max_length=150, label="Requested by", widget=forms.TextInput(attrs={"placeholder": PART})
     )
-    team = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "That team does not exist or is not yours."},
+    )
     environment = forms.CharField(required=False, max_length=100, widget=forms.TextInput(attrs={"placeholder": PART}))
     submitted_from = forms.DateField(required=False, label="Submitted from", widget=DayInput)
     submitted_to = forms.DateField(required=False, label="Submitted to", widget=DayInput)
 
     FOLDED = ("scope", "requested_by", "team", "environment", "submitted_from", "submitted_to")
-    # Fields that suggest names (a <datalist>), and the column each matches a part of.
     NAMES = {"plan": "plan_name", "requested_by": "requested_by_username", "environment": "environment"}
+    DAYS = ("submitted_from", "submitted_to")
+    PER_FORM = ("team",)  # its choices are the person's teams
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,10 +75,6 @@ class JobFilterForm(forms.Form):
         team = self.fields["team"]
         assert isinstance(team, forms.ChoiceField)
         team.choices = [("", "Any team"), *access.team_choices(user)]
-        self.fields["team"].error_messages["invalid_choice"] = "That team does not exist or is not yours."
-        self.fields["state"].error_messages["invalid_choice"] = "“%(value)s” is not a job state."
-        self.fields["scope"].error_messages["invalid_choice"] = "“%(value)s” is not a choice here."
-        self.fields["sort"].error_messages["invalid_choice"] = "“%(value)s” is not an order here."
 
     def clean_plan(self) -> str:
         plan = self.cleaned_data["plan"].strip()
@@ -103,17 +96,6 @@ class JobFilterForm(forms.Form):
         """The order asked for (the newest first unless a valid other one)."""
         return selectors.SORTS.get(getattr(self, "cleaned_data", {}).get("sort") or "", selectors.SORTS[""])
 
-    def folded_in_use(self) -> int:
-        """How many of the folded filters are set or wrong: "More filters" opens when any is."""
-        return sum(1 for name in self.FOLDED if self[name].value() not in (None, "") or self.errors.get(name))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("submitted_from"), data.get("submitted_to")
-        if start and end and start > end:
-            self.add_error("submitted_to", "The end date is before the start date.")
-        return data
-
     def filter(self, jobs: QuerySet[Job]) -> QuerySet[Job]:
         """Apply the filters that are valid (call after is_valid())."""
         data = getattr(self, "cleaned_data", {})
@@ -128,16 +110,11 @@ class JobFilterForm(forms.Form):
         for field, column in self.NAMES.items():
             if data.get(field):
                 jobs = selectors.with_name_containing(jobs, column, data[field])
-        # Whole days in the site's time zone, as a range on created_at (an index range scan,
-        # unlike a cast to a date).
+        # Whole days in the site's time zone.
         if data.get("submitted_from"):
-            jobs = jobs.filter(created_at__gte=_midnight(data["submitted_from"]))
+            jobs = jobs.filter(created_at__gte=midnight(data["submitted_from"]))
         if data.get("submitted_to"):
-            jobs = jobs.filter(created_at__lt=_midnight(data["submitted_to"] + timedelta(days=1)))
+            jobs = jobs.filter(created_at__lt=midnight(data["submitted_to"] + timedelta(days=1)))
         if data.get("q"):
             jobs = selectors.matching_text(jobs, data["q"].strip())
         return jobs
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))

@@ -12,6 +12,7 @@ from django.db import connections
 from django.db.models import DurationField, F, FloatField, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
+from orchestrator_web import paging
 from orchestrator_web.jobs.models import Job, State
 from orchestrator_web.paging import Order, keyset_page
 
@@ -69,6 +70,15 @@ class HistoryPage:
     newer: int | None = None  # ?after= for the page before this one
     older: int | None = None  # ?before= for the next one
     note: str = ""
+    finished_only: bool = False  # the order lists finished jobs only
+
+    @property
+    def counted(self) -> str:
+        """How many jobs match, in words: "1 job", "25 finished jobs", "More than 1000 jobs"."""
+        kind = "finished job" if self.finished_only else "job"
+        if self.count > paging.COUNT_CAP:
+            return f"More than {paging.COUNT_CAP} {kind}s"
+        return f"{self.count} {kind}{'' if self.count == 1 else 's'}"
 
 
 def history_page(
@@ -95,7 +105,7 @@ def history_page(
         size,
         "That page link is out of date or not valid; here is the first page.",
     )
-    return HistoryPage(page.rows, page.count, page.back, page.forward, page.note)
+    return HistoryPage(page.rows, page.count, page.back, page.forward, page.note, sort.finished_only)
 
 
 # -- rows --------------------------------------------------------------------------------------

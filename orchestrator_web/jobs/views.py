@@ -20,7 +20,8 @@ from orchestrator_web import paging
 from orchestrator_web.approvals.selectors import panel as approval_panel
 from orchestrator_web.audit.models import Action
 from orchestrator_web.audit.services import record
-from orchestrator_web.csv_export import streaming_csv
+from orchestrator_web.context_processors import links
+from orchestrator_web.csv_export import export_links, streaming_csv
 from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs import selectors, services, summary
 from orchestrator_web.jobs.forms import JobFilterForm
@@ -45,13 +46,14 @@ def job_list(request: SignedInRequest) -> HttpResponse:
     before, after = request.GET.get("before"), request.GET.get("after")
     # No JSON documents, and no model instances, for a table.
     page = selectors.history_page(jobs, LIST_FIELDS, before, after, settings.JOBS_PER_PAGE, form.order)
+    export, excel = export_links(links()["export"], request.GET)
     ctx = {
         "form": form,
         "sort": form.order,
         "page": page,
-        "list_url": reverse("jobs:list"),
-        "count_cap": paging.COUNT_CAP,
-        "export_query": urlencode(_filter_params(request)),
+        "list_url": links()["history"],
+        "export_url": export,
+        "excel_url": excel,
     }
     template = "jobs/list.html#table" if request.htmx and not request.htmx.boosted else "jobs/list.html"
     return render(request, template, ctx)
@@ -69,11 +71,7 @@ def _live_rows(request: SignedInRequest) -> HttpResponse:
     changed = [job for job in jobs if version(job) != shown[job["id"]]]
     if not changed:
         return HttpResponse(status=204)  # nothing to swap: htmx leaves the page alone
-    return render(request, "jobs/list.html#live", {"changed": changed, "jobs": jobs, "list_url": reverse("jobs:list")})
-
-
-def _filter_params(request: SignedInRequest) -> list[tuple[str, str]]:
-    return [(key, str(value)) for key, value in request.GET.items() if key not in ("before", "after") and value]
+    return render(request, "jobs/list.html#live", {"changed": changed, "jobs": jobs, "list_url": links()["history"]})
 
 
 CSV_COLUMNS = [

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
+from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.jobs.models import Job
 from orchestrator_web.rbac.models import GroupProfile
 from tests.helpers import Html
@@ -189,6 +190,15 @@ def test_the_team_filter_shows_team_members_jobs(client: Client, alice: User, te
 def test_someone_elses_team_is_refused(client: Client, outsider: User, team: Group) -> None:
     response = logged_in(client, outsider).get("/jobs/", {"team": team.pk})
     assert "That team does not exist or is not yours." in response.content.decode()
+
+
+def test_a_persons_teams_stay_theirs_while_another_page_is_built(alice: User, outsider: User, team: Group) -> None:
+    # The filter forms share their fields between pages (gunicorn builds several at once), but
+    # the team field's choices are each person's own.
+    theirs = JobFilterForm(alice)
+    JobFilterForm(outsider)
+    assert (team.pk, team.name) in theirs.fields["team"].choices  # type: ignore[attr-defined]
+    assert (team.pk, team.name) not in JobFilterForm(outsider).fields["team"].choices  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""The history page's hot parts, written in Python: its rows, its filter controls, its name
-suggestions and the poller of its live rows.
+"""The history page's hot parts, written in Python: its rows, its sorting column headers, its
+filter controls, its name suggestions and the poller of its live rows.
 
 Fast paths by hand: 50 rows of template lookups, or of Django's lazy-aware `format_html`, were
 most of the page's time, and Django's widget templates render each <option> through the template
@@ -9,20 +9,25 @@ engine. tests/jobs/test_history_markup.py checks that the rows read as the refer
 
 from __future__ import annotations
 
+import functools
 import threading
 from datetime import UTC, datetime, timedelta, tzinfo
 from html import escape
+from operator import itemgetter
 from typing import Any
 
 from django import forms, template
 from django.conf import settings
+from django.http import QueryDict
+from django.template.defaulttags import querystring
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from orchestrator_web.filters import FilterForm
 from orchestrator_web.jobs.forms import JobFilterForm
 from orchestrator_web.jobs.models import TERMINAL_STATES, State, duration
-from orchestrator_web.jobs.selectors import ROW_FIELDS, state_label, version
+from orchestrator_web.jobs.selectors import ROW_FIELDS, RUN_TIME, SORTS, Sort, state_label, version
 from orchestrator_web.times import duration_text, time_tag, whole_seconds
 
 register = template.Library()
@@ -41,6 +46,7 @@ _ROWS: dict[tuple[Any, ...], tuple[str, datetime]] = {}
 _ROWS_KEPT = 5000
 _rows_lock = threading.Lock()
 FOREVER = datetime.max.replace(tzinfo=UTC)
+_row_values = itemgetter(*ROW_FIELDS)
 
 
 @register.simple_tag
@@ -55,7 +61,7 @@ def history_rows(jobs: list[dict[str, Any]], base_url: str, oob: bool = False) -
     out = []
     for job in jobs:
         finished = job["state"] in TERMINAL
-        key = (*(job[name] for name in ROW_FIELDS), zone, base, oob)
+        key = (_row_values(job), zone, base, oob)
         kept = _ROWS.get(key)
         if kept is None or now >= kept[1]:
             # A finished job's row is kept whole; one under way is kept without its running time.
@@ -139,6 +145,39 @@ def _words_until(moment: datetime | None, now: datetime) -> datetime:
     return FOREVER if seconds > 0 else moment - timedelta(seconds=_DATE_FROM)
 
 
+# -- sorting column headers ---------------------------------------------------------------------
+
+# The columns that sort, by their order's key, and what they say.
+SORTING_COLUMNS = {"created_at": "Submitted", "finished_at": "Finished", RUN_TIME: "Duration"}
+
+
+@register.simple_tag
+def sort_headers(query: QueryDict, sort: Sort) -> SafeString:
+    """The history table's headers that sort it (a link each, so the filter form, outside the
+    table, follows): the column shown in `sort`'s order says so, and its link gives the
+    column's other order, if it has one. The links keep the query string's filters."""
+    return _sort_headers(query.urlencode(), sort)
+
+
+@functools.lru_cache(maxsize=500)
+def _sort_headers(query: str, sort: Sort) -> SafeString:
+    cells = []
+    for column, label in SORTING_COLUMNS.items():
+        orders = [(name, order) for name, order in SORTS.items() if order.key == column]
+        shown = [order for _, order in orders].index(sort) if sort.key == column else -1
+        name, target = orders[(shown + 1) % len(orders)]
+        # Django's own {% querystring %}, from a copy of the page's query string.
+        href = querystring(None, QueryDict(query), sort=name or None, before=None, after=None)  # type: ignore[arg-type]  # no context: the query is given
+        arrow, aria = "", ""
+        if shown >= 0:
+            arrow = " ↓" if sort.descending else " ↑"
+            aria = f' aria-sort="{"descending" if sort.descending else "ascending"}"'
+        cells.append(
+            f'<th scope="col"{aria}><a href="{escape(href)}" title="{escape(target.label)}">{label}{arrow}</a></th>'
+        )
+    return mark_safe("".join(cells))  # noqa: S308 - the links are escaped, the rest is ours
+
+
 # -- the live rows' poller ---------------------------------------------------------------------
 
 
@@ -163,14 +202,15 @@ def live_poller(jobs: list[dict[str, Any]], base_url: str, oob: bool = False) ->
 
 
 # Written filter controls, in this process, by what they are written from: the form's class, its
-# query string and its choices (the team filter's are the person's). A form with errors is written
-# afresh. Most history pages show the same few.
+# query string and the choices of its fields made per form (the team filter's are the person's;
+# its other fields are the class's own). A form with errors is written afresh. Most history pages
+# show the same few.
 _FILTERS: dict[tuple[Any, ...], SafeString] = {}
 _FILTERS_KEPT = 500
 
 
 @register.simple_tag
-def filter_fields(form: forms.Form, part: str) -> SafeString:
+def filter_fields(form: FilterForm, part: str) -> SafeString:
     """A filter form's controls (the history's, the audit page's): "main", those in view, or
     "folded", its FOLDED ones under More filters. Written out in Python like the rows (see the
     module's docstring). A field in its NAMES suggests from the <datalist> "suggest-<name>"."""
@@ -178,8 +218,8 @@ def filter_fields(form: forms.Form, part: str) -> SafeString:
         return _filter_fields(form, part)
     choices = tuple(
         (name, tuple(field.choices))  # type: ignore[arg-type]
-        for name, field in form.fields.items()
-        if isinstance(field, forms.ChoiceField)
+        for name in form.PER_FORM
+        if isinstance(field := form.fields[name], forms.ChoiceField)
     )
     data = tuple((name, tuple(values)) for name, values in form.data.lists()) if form.is_bound else ()  # type: ignore[attr-defined]
     key = (type(form), part, data, choices)
@@ -196,8 +236,8 @@ def filter_fields(form: forms.Form, part: str) -> SafeString:
     return written
 
 
-def _filter_fields(form: forms.Form, part: str) -> SafeString:
-    folded, names = getattr(form, "FOLDED", ()), getattr(form, "NAMES", {})
+def _filter_fields(form: FilterForm, part: str) -> SafeString:
+    folded, names = form.FOLDED, form.NAMES
     out = []
     for field in form:
         if (field.name in folded) != (part == "folded"):
@@ -232,13 +272,18 @@ def name_suggestions(form: JobFilterForm, jobs: list[dict[str, Any]], username: 
     """A <datalist> for each field that matches part of a name, from what the page already has
     (no query of its own): the names in its rows, the environments people may choose, and the
     reader's own name."""
-    found: dict[str, set[str]] = {
-        "plan": {job["plan_name"] for job in jobs},
-        "requested_by": {job["requested_by_username"] for job in jobs} | {username},
-        "environment": {job["environment"] for job in jobs} | set(settings.ORCHESTRATOR_ENVIRONMENTS),
+    found: dict[str, frozenset[str]] = {
+        "plan": frozenset(job["plan_name"] for job in jobs),
+        "requested_by": frozenset(job["requested_by_username"] for job in jobs) | {username},
+        "environment": frozenset(job["environment"] for job in jobs) | frozenset(settings.ORCHESTRATOR_ENVIRONMENTS),
     }
+    return _datalists(tuple((name, found[name]) for name in form.NAMES))
+
+
+@functools.lru_cache(maxsize=500)  # most pages suggest the same few names
+def _datalists(found: tuple[tuple[str, frozenset[str]], ...]) -> SafeString:
     out = []
-    for name in form.NAMES:
-        options = "".join(f'<option value="{escape(value)}"></option>' for value in sorted(found[name]) if value)
+    for name, values in found:
+        options = "".join(f'<option value="{escape(value)}"></option>' for value in sorted(values) if value)
         out.append(f'<datalist id="suggest-{name}">{options}</datalist>')
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
