@@ -218,7 +218,12 @@ class JobDetailSerializer(JobSerializer):
     error_kind = serializers.CharField(allow_blank=True)
     error_message = serializers.CharField(allow_blank=True)
     result = serializers.JSONField(help_text="The plan's result once PE has it (any JSON value), else null.")
-    stopped_by = serializers.CharField(source="stopped_by_username", allow_blank=True)
+    stopped_by = serializers.CharField(
+        source="stopped_by_username",
+        allow_blank=True,
+        help_text="Who ended the job early: stopped its run (state failure) or withdrew it while it "
+        "waited for approval (state expired).",
+    )
     stopped_at = serializers.DateTimeField(allow_null=True)
     events_url = serializers.SerializerMethodField()
 

@@ -84,8 +84,10 @@ def _end(
     by: User | None,
     comment: str = "",
     notes: list[dict[str, Any]] | None = None,
+    withdrawn: bool = False,
 ) -> None:
-    """End the wait without sending: erase the secrets, end the job in `state`."""
+    """End the wait without sending: erase the secrets, end the job in `state`. A launch
+    `withdrawn` by its requester (`by`) records them as who ended it (Job.stopped_by)."""
     job = approval.job
     now = timezone.now()
     approval.outcome, approval.decided_at, approval.sealed_secrets = outcome, now, ""
@@ -98,6 +100,7 @@ def _end(
         finished_at=now,
         error_message=message,
         timeline=[*job.timeline, *(notes or [])],
+        **({"stopped_by": by, "stopped_by_username": by.get_username()} if withdrawn and by else {}),
     )
 
 
@@ -269,7 +272,7 @@ def withdraw(job: Job, user: User, request: HttpRequest | None = None) -> Decisi
         if not approval.waiting or job.state != State.AWAITING_APPROVAL:
             return Decision(False, no_longer_waiting(approval, job))
         message = f"Withdrawn by {user.get_username()}: nothing was sent."
-        _end(approval, State.EXPIRED, Outcome.WITHDRAWN, message, by=user)
+        _end(approval, State.EXPIRED, Outcome.WITHDRAWN, message, by=user, withdrawn=True)
         record(Action.APPROVAL_WITHDRAWN, f"job {job.pk}", actor=user, request=request, plan=job.plan_name)
     return Decision(True, "Withdrawn: nothing was sent.")
 

@@ -91,6 +91,8 @@ class Job(models.Model):
     # "interval_seconds": N or None, "time_zone": ...}; sent to PE's scheduler once approved.
     schedule_request = models.JSONField(null=True, blank=True)
 
+    # Who ended the job early: stopped its run (it ends in failure), or withdrew it while it
+    # waited for approval (it ends expired). stopped_at is set only for a stop.
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -130,9 +130,12 @@ STATE_LABELS = dict(State.choices)
 
 
 def state_label(state: str, stopped_by: str) -> str:
-    """What a job's state reads as, in the rows and the CSV: a stopped plan says who stopped it."""
+    """What a job's state reads as, in the rows and the CSV: a stopped plan says who stopped it,
+    a withdrawn launch who withdrew it."""
     if state == State.FAILURE and stopped_by:
         return f"Stopped by {stopped_by}"
+    if state == State.EXPIRED and stopped_by:
+        return f"Withdrawn by {stopped_by}"
     return STATE_LABELS.get(state, state)
 
 

@@ -350,6 +350,22 @@ def test_the_requester_withdraws_a_waiting_launch(client: Client, alice: User, s
     assert plan_runs(stand_in) == []
 
 
+def test_a_withdrawn_launch_reads_as_withdrawn_not_expired(client: Client, alice: User) -> None:
+    job = launch(alice)
+    page = logged_in(client, alice)
+    decide(page, job, "withdraw")
+    assert Html(page.get(f"/jobs/{job.pk}/")).by_id("job-state") == "Withdrawn by alice"
+    row = Html(page.get("/jobs/")).soup.select_one(f"#job-{job.pk} .state")
+    assert row is not None and row.get_text() == "Withdrawn by alice"
+    assert "Withdrawn by alice" in b"".join(page.get("/jobs/export.csv").streaming_content).decode()
+    assert page.get(f"/api/v1/jobs/{job.pk}").json()["stopped_by"] == "alice"
+    # A launch nobody decided in time still reads as expired.
+    late = launch(alice)
+    ApprovalRequest.objects.filter(job=late).update(expires_at=timezone.now() - timedelta(seconds=1))
+    expire_due()
+    assert Html(page.get(f"/jobs/{late.pk}/")).by_id("job-state") == "Expired"
+
+
 def test_only_the_requester_withdraws(client: Client, alice: User, bob: User) -> None:
     job = launch(alice)
     assert decide(logged_in(client, bob), job, "withdraw").status_code == 403
