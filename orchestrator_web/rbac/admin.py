@@ -131,6 +131,9 @@ class PlanGrantForm(forms.ModelForm):
             cleaned.get("approver_group"), cleaned.get("environments", ""), cleaned.get("approval_environments", "")
         ):
             self.add_error("approval_environments", problem)
+        short = too_few_approvers(cleaned.get("approver_group"), cleaned.get("approvals_required") or 1)
+        if short:
+            self.add_error("approvals_required", short)
         # A rule whose approver group is gone stays a rule until an administrator changes it here.
         if "approver_group" in self.changed_data or not self.instance.pk:
             self.instance.requires_approval = cleaned.get("approver_group") is not None
@@ -157,6 +160,21 @@ def approval_problems(group: Group | None, environments: str, approval_environme
     if outside:
         return [f"The grant does not cover {', '.join(outside)}: approval there would never be asked."]
     return []
+
+
+def too_few_approvers(group: Group | None, needed: int) -> str:
+    """Why `group` could never give `needed` approvals (it has fewer members), or "". Members
+    can be added later, so the group's page is where to fix it."""
+    if group is None:
+        return ""
+    members = group.user_set.filter(is_active=True).count()
+    if members >= needed:
+        return ""
+    have = f"{members} active member{'' if members == 1 else 's'}"
+    return (
+        f"{group.name} has {have}: {needed} approvals could never be given, and launches would wait "
+        "until they expire. Add members to it first, or ask for fewer."
+    )
 
 
 class PlanGrantInline(admin.TabularInline):

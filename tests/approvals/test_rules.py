@@ -114,6 +114,8 @@ def test_a_malformed_rule_changes_nothing_and_says_where(tmp_path: Path, db: Non
 
 def test_the_admin_sets_a_rule_on_the_group_page(client: Client, admin_user: User, operators: Group) -> None:
     approvers = Group.objects.create(name="DB approvers")
+    for name in ("carol", "dave"):
+        User.objects.create_user(name).groups.add(approvers)
     grant = PlanGrant.objects.get(group=operators, plan="db::failover")
     client.force_login(admin_user)
     page = Html(client.get(f"/admin/auth/group/{operators.pk}/change/"))
@@ -141,6 +143,28 @@ def test_the_admin_refuses_approval_environments_without_a_group(
     response = client.post(f"/admin/auth/group/{operators.pk}/change/", data)
     assert response.status_code == 200
     assert "Choose the approver group too, or leave this empty." in Html(response).plain()
+
+
+def test_the_admin_refuses_more_approvals_than_the_group_can_give(
+    client: Client, admin_user: User, operators: Group
+) -> None:
+    approvers = Group.objects.create(name="DB approvers")
+    User.objects.create_user("carol").groups.add(approvers)
+    User.objects.create_user("gone", is_active=False).groups.add(approvers)
+    client.force_login(admin_user)
+    page = Html(client.get(f"/admin/auth/group/{operators.pk}/change/"))
+    row = next(i for i in range(7) if page.value(f"plan_grants-{i}-plan") == "db::failover")
+    data = _group_form(page) | {
+        f"plan_grants-{row}-approver_group": str(approvers.pk),
+        f"plan_grants-{row}-approvals_required": "2",
+    }
+    response = client.post(f"/admin/auth/group/{operators.pk}/change/", data)
+    assert response.status_code == 200
+    assert (
+        "DB approvers has 1 active member: 2 approvals could never be given, and launches would wait until "
+        "they expire. Add members to it first, or ask for fewer."
+    ) in Html(response).plain()
+    assert not PlanGrant.objects.get(group=operators, plan="db::failover").requires_approval
 
 
 def _group_form(page: Html) -> dict[str, Any]:
