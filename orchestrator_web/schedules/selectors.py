@@ -45,6 +45,11 @@ class Row:
         return not self.pe.enabled
 
     @property
+    def ran_once(self) -> bool:
+        """A one-time schedule PE has run: still enabled in PE, with no run left."""
+        return self.pe.enabled and self.pe.schedule.interval_seconds is None and self.pe.next_run_time is None
+
+    @property
     def next_run(self) -> datetime | None:
         return self.pe.next_run_time if self.pe.enabled else None
 

@@ -19,10 +19,10 @@ from orchestrator_web.pe.types import Schedule as Timing
 from orchestrator_web.rbac.models import GroupProfile
 from orchestrator_web.schedules import services
 from orchestrator_web.schedules.models import Schedule, Status
-from orchestrator_web.simulator import StandIn
+from orchestrator_web.simulator import ManualClock, StandIn
 from tests.helpers import Html
 
-from .conftest import SECRET, Scheduler, local_input, tomorrow_at
+from .conftest import SECRET, Scheduler, advance_to, local_input, tomorrow_at
 
 JOBS = "/scheduled_jobs/environment_jobs"
 
@@ -77,6 +77,14 @@ def test_it_lists_the_schedule_with_its_next_run_interval_owner_and_creator(
     assert "alice" in row and "Enabled" in row
     time_tag = page.soup.find(id="schedule-1").find("time")
     assert time_tag["datetime"] == tomorrow_at(9).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_one_time_schedule_that_ran_says_so_instead_of_enabled(scheduler: Scheduler, clock: ManualClock) -> None:
+    scheduler.schedule(start_at=local_input(tomorrow_at(9)))
+    assert "Enabled" in _row(Html(scheduler.client.get("/schedules/")), "1")
+    advance_to(clock, tomorrow_at(9) + timedelta(minutes=1))
+    row = _row(Html(scheduler.client.get("/schedules/")), "1")
+    assert "Ran once: nothing left to run" in row and "Enabled" not in row
 
 
 def test_sensitive_values_are_never_shown(scheduled: Schedule, scheduler: Scheduler) -> None:
