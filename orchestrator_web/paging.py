@@ -44,32 +44,37 @@ def keyset_page(
     after: str | None,
     size: int,
     restart_note: str = "That page link is out of date or not valid; here is the first page.",
+    count: int | None = None,
 ) -> Page:
     """One page of `items` as dicts of `fields` (which name "id"), in `order`, starting after
     the row `before` (or ending before the row `after`), and how many rows match. A cursor that
     is not a row of `items` starts again from the first page, with `restart_note`.
 
     The count rides in the first query of the page (the cursor's, or the rows'), so a page
-    costs the same queries whether it finds rows or not."""
+    costs the same queries whether it finds rows or not; a `count` already known is not asked
+    again."""
     if order.expression is not None:
         items = items.annotate(**{order.key: order.expression})
     # The key is read with the rows: the cursor's row gives its value to the next page.
-    rows = _with_count(items.values(*dict.fromkeys([*fields, order.key])), items).order_by(*order.by())
+    rows = items.values(*dict.fromkeys([*fields, order.key]))
+    rows = (rows if count is not None else _with_count(rows, items)).order_by(*order.by())
     cursor = before or after
     if cursor is None:
         found = list(rows[: size + 1])
         # No rows on the first page means no match at all.
-        return Page(found[:size], found[0]["matches"] if found else 0, None, _last_if_more(found, size))
+        matches = count if count is not None else found[0]["matches"] if found else 0
+        return Page(found[:size], matches, None, _last_if_more(found, size))
     anchor = (
-        rows.filter(pk=int(cursor)).values(order.key, "id", "matches").first()
+        rows.filter(pk=int(cursor)).values(order.key, "id", *(("matches",) if count is None else ())).first()
         if cursor.isascii() and cursor.isdigit() and len(cursor) < 19
         else None
     )
     if anchor is None:
-        page = keyset_page(items, fields, Order(order.key, order.descending), None, None, size)
+        page = keyset_page(items, fields, Order(order.key, order.descending), None, None, size, count=count)
         page.note = restart_note
         return page
-    at, pk, count = anchor[order.key], anchor["id"], anchor["matches"]
+    at, pk = anchor[order.key], anchor["id"]
+    count = count if count is not None else anchor["matches"]
     # Past the anchor in the page's direction: (key, id) beyond (at, pk), written as a range on
     # the key alone (which an index reads) less the anchor's ties on the wrong side of it.
     ahead, behind = ("lt", "gt") if order.descending else ("gt", "lt")

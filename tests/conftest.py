@@ -15,12 +15,17 @@ SERVICE_TOKEN = "demo-service-token"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """The catalogue cache must not leak between tests (locmem lives as long as the process)."""
+    """The catalogue cache must not leak between tests (locmem lives as long as the process), nor
+    what the history knows of counts, as each test's database starts afresh."""
     from django.core.cache import cache
 
+    from orchestrator_web.jobs import selectors
+
     cache.clear()
+    selectors._MANY.clear()
     yield
     cache.clear()
+    selectors._MANY.clear()
 
 
 @pytest.fixture

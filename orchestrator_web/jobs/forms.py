@@ -67,6 +67,9 @@ class JobFilterForm(FilterForm):
     NAMES = {"plan": "plan_name", "requested_by": "requested_by_username", "environment": "environment"}
     DAYS = ("submitted_from", "submitted_to")
     PER_FORM = ("team",)  # its choices are the person's teams
+    # What a job never changes once made (its plan, environment, requester and submission time),
+    # and the order: a search on these alone finds more jobs as jobs are added, never fewer.
+    FIXED = ("plan", "environment", "requested_by", "submitted_from", "submitted_to", "sort")
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,6 +78,24 @@ class JobFilterForm(FilterForm):
         team = self.fields["team"]
         assert isinstance(team, forms.ChoiceField)
         team.choices = [("", "Any team"), *access.team_choices(user)]
+
+    def growing(self) -> tuple[Any, ...] | None:
+        """A key for this search if the jobs it finds can only grow as jobs are added: the
+        reader's own jobs, or every job for a reader who sees them all, filtered on FIXED alone
+        (call after is_valid()). None for any other search: a state changes, teams change."""
+        if self.is_bound and self.errors:
+            return None
+        data = getattr(self, "cleaned_data", {})
+        scope = data.get("scope") or ""
+        if scope == "mine":
+            whose = f"mine:{self.user.pk}"
+        elif scope == "" and access.sees_all_jobs(self.user):
+            whose = "all"
+        else:
+            return None
+        if any(value for name, value in data.items() if value and name not in (*self.FIXED, "scope")):
+            return None
+        return (whose, *sorted((name, str(value)) for name, value in data.items() if value and name in self.FIXED))
 
     def clean_plan(self) -> str:
         plan = self.cleaned_data["plan"].strip()

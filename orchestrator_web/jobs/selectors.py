@@ -3,6 +3,7 @@ by position (paging.keyset_page), so page 1000 costs what page 1 does."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,14 +89,20 @@ def history_page(
     after: str | None,
     size: int,
     sort: Sort = SORTS[""],
+    growing: tuple[Any, ...] | None = None,
 ) -> HistoryPage:
     """One page of `jobs` as dicts of `fields` (which name "id") in `sort`'s order (the newest
     first unless told), starting after the job `before` (or ending before the job `after`), and
     how many jobs match (see paging.keyset_page). An order by finish time or run time lists
-    finished jobs only. `newer` and `older` are the cursors of the pages before and after."""
+    finished jobs only. `newer` and `older` are the cursors of the pages before and after.
+
+    `growing` names a search whose jobs can only grow (JobFilterForm.growing): once more than
+    paging.COUNT_CAP match it, the count is not asked again for MANY_SECONDS."""
     if sort.finished_only:
         jobs = jobs.filter(finished_at__isnull=False)
     expression = RunTime(connections[jobs.db].vendor) if sort.key == RUN_TIME else None
+    key = (jobs.db, *growing) if growing is not None else None
+    many = key is not None and _MANY.get(key, 0.0) > time.monotonic()
     page = keyset_page(
         jobs,
         fields,
@@ -104,8 +111,23 @@ def history_page(
         after,
         size,
         "That page link is out of date or not valid; here is the first page.",
+        count=paging.COUNT_CAP + 1 if many else None,
     )
+    if key is not None and not many and page.count > paging.COUNT_CAP:
+        with _many_lock:
+            if len(_MANY) >= MANY_KEPT:
+                _MANY.clear()
+            _MANY[key] = time.monotonic() + MANY_SECONDS
     return HistoryPage(page.rows, page.count, page.back, page.forward, page.note, sort.finished_only)
+
+
+# Searches known to match more than paging.COUNT_CAP jobs, in this process, until when. Jobs are
+# never deleted (the admin is read-only and nothing here deletes one), so a search that can only
+# grow keeps matching more: counting them again, on every page, was a fifth of the page's query.
+_MANY: dict[tuple[Any, ...], float] = {}
+_many_lock = threading.Lock()
+MANY_SECONDS = 300
+MANY_KEPT = 1000
 
 
 # -- rows --------------------------------------------------------------------------------------

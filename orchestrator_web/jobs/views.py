@@ -45,7 +45,7 @@ def job_list(request: SignedInRequest) -> HttpResponse:
     form, jobs = _filtered(request)
     before, after = request.GET.get("before"), request.GET.get("after")
     # No JSON documents, and no model instances, for a table.
-    page = selectors.history_page(jobs, LIST_FIELDS, before, after, settings.JOBS_PER_PAGE, form.order)
+    page = selectors.history_page(jobs, LIST_FIELDS, before, after, settings.JOBS_PER_PAGE, form.order, form.growing())
     export, excel = export_links(links()["export"], request.GET)
     ctx = {
         "form": form,

@@ -313,6 +313,42 @@ def test_a_large_history_says_more_than_instead_of_counting(
     assert counted(client.get("/jobs/", {"state": "failure"})) == "0 jobs"
 
 
+def test_a_search_that_can_only_grow_is_not_counted_again_once_large(
+    client: Client, alice: User, admin_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orchestrator_web import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 6)
+    for _ in range(7):
+        make_job(alice)
+    reader = logged_in(client, alice)
+
+    def counts(query: dict) -> tuple[str, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            page = reader.get("/jobs/", query)
+        return counted(page), any("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+    assert counts({"scope": "mine", "plan": "facts"}) == ("More than 6 jobs", True)
+    # Her own jobs of a plan can only grow (jobs are never deleted): known, not counted again.
+    assert counts({"scope": "mine", "plan": "facts"}) == ("More than 6 jobs", False)
+    assert counts({"scope": "mine", "plan": "facts", "before": "99999"})[1] is False
+    # A state changes, and her team's jobs change with her teams: those are always counted.
+    assert counts({"scope": "mine", "state": "success"}) == ("More than 6 jobs", True)
+    assert counts({"scope": "mine", "state": "success"}) == ("More than 6 jobs", True)
+    assert counts({}) == ("More than 6 jobs", True)
+    assert counts({}) == ("More than 6 jobs", True)
+    # A small search is counted every time: it may still grow past the cap.
+    assert counts({"scope": "mine", "plan": "nothing_like_it"}) == ("0 jobs", True)
+    assert counts({"scope": "mine", "plan": "nothing_like_it"}) == ("0 jobs", True)
+    # Someone who sees every job sees them only grow.
+    reader = logged_in(client, admin_user)
+    assert counts({}) == ("More than 6 jobs", True)
+    assert counts({}) == ("More than 6 jobs", False)
+
+
 def test_the_list_uses_a_fixed_number_of_queries(client: Client, alice: User, history: dict) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
