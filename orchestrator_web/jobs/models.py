@@ -135,11 +135,37 @@ class Job(models.Model):
     def duration(self) -> timedelta | None:
         return duration(self.state, self.created_at, self.finished_at, timezone.now())
 
+    @property
+    def state_text(self) -> str:
+        return state_label(self.state, self.stopped_by_username)
+
+    @property
+    def state_class(self) -> str:
+        return state_class(self.state, self.stopped_by_username)
+
 
 def duration(state: str, created_at: datetime, finished_at: datetime | None, now: datetime) -> timedelta | None:
     """How long a job ran, or has run so far; None for a finished job without an end time."""
     end = finished_at or (None if state in TERMINAL_STATES else now)
     return end - created_at if end else None
+
+
+STATE_LABELS = dict(State.choices)
+
+
+def state_label(state: str, stopped_by: str) -> str:
+    """What a job's state reads as, on its page, in the rows and the CSV: a stopped plan says
+    who stopped it, a withdrawn launch who withdrew it."""
+    if state == State.FAILURE and stopped_by:
+        return f"Stopped by {stopped_by}"
+    if state == State.EXPIRED and stopped_by:
+        return f"Withdrawn by {stopped_by}"
+    return STATE_LABELS.get(state, state)
+
+
+def state_class(state: str, stopped_by: str) -> str:
+    """The state's CSS class (state-<class>): a stopped plan has its own colour."""
+    return "stopped" if state == State.FAILURE and stopped_by else state
 
 
 class JobEvent(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import DurationField, F, FloatField, Func, QuerySet
 from django.db.models.expressions import RawSQL
 
 from orchestrator_web import paging
-from orchestrator_web.jobs.models import Job, State
+from orchestrator_web.jobs.models import Job
 from orchestrator_web.paging import Order, keyset_page
 
 # SQLite's full-text index of search_text (jobs_job_search, migration 0006) holds trigrams: it
@@ -148,17 +148,6 @@ ROW_FIELDS = (
 )
 # And the version the live poll compares.
 LIST_FIELDS = [*ROW_FIELDS, "updated_at"]
-STATE_LABELS = dict(State.choices)
-
-
-def state_label(state: str, stopped_by: str) -> str:
-    """What a job's state reads as, in the rows and the CSV: a stopped plan says who stopped it,
-    a withdrawn launch who withdrew it."""
-    if state == State.FAILURE and stopped_by:
-        return f"Stopped by {stopped_by}"
-    if state == State.EXPIRED and stopped_by:
-        return f"Withdrawn by {stopped_by}"
-    return STATE_LABELS.get(state, state)
 
 
 def version(job: dict[str, Any]) -> int:

@@ -25,7 +25,7 @@ from orchestrator_web.csv_export import export_links, streaming_csv
 from orchestrator_web.http import SignedInRequest
 from orchestrator_web.jobs import selectors, services, summary
 from orchestrator_web.jobs.forms import JobFilterForm
-from orchestrator_web.jobs.selectors import LIST_FIELDS, state_label, version
+from orchestrator_web.jobs.selectors import LIST_FIELDS, version
 from orchestrator_web.rbac import access
 from orchestrator_web.times import whole_seconds
 
@@ -111,7 +111,7 @@ def _rows(jobs: Any) -> Iterator[list[Any]]:
             job.created_at.astimezone(site).isoformat(timespec="seconds"),
             job.finished_at.astimezone(site).isoformat(timespec="seconds") if job.finished_at else "",
             "" if seconds is None else seconds,
-            state_label(job.state, job.stopped_by_username),
+            job.state_text,
             job.pe_scheduled_job_id or "",  # the PE schedule that started it, if one of ours did
         ]
 

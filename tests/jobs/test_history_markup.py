@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from orchestrator_web.jobs.models import TERMINAL_STATES, duration
-from orchestrator_web.jobs.selectors import LIST_FIELDS, STATE_LABELS
+from orchestrator_web.jobs.models import STATE_LABELS, TERMINAL_STATES, duration
+from orchestrator_web.jobs.selectors import LIST_FIELDS
 from orchestrator_web.jobs.templatetags import history
 from orchestrator_web.times import relative, whole_seconds
 

@@ -26,8 +26,8 @@ from django.utils.text import Truncator
 
 from orchestrator_web.filters import FilterForm
 from orchestrator_web.jobs.forms import JobFilterForm
-from orchestrator_web.jobs.models import TERMINAL_STATES, State, duration
-from orchestrator_web.jobs.selectors import ROW_FIELDS, RUN_TIME, SORTS, Sort, state_label, version
+from orchestrator_web.jobs.models import TERMINAL_STATES, duration, state_class, state_label
+from orchestrator_web.jobs.selectors import ROW_FIELDS, RUN_TIME, SORTS, Sort, version
 from orchestrator_web.times import duration_text, time_tag, whole_seconds
 
 register = template.Library()
@@ -82,17 +82,15 @@ def _cells(job: dict[str, Any], base: str, zone: tzinfo, now: datetime, oob: boo
     description = job["description"]
     if len(description) > DESCRIPTION_CHARS:
         description = Truncator(description).chars(DESCRIPTION_CHARS)
-    state = job["state"]
-    stopped = state == State.FAILURE and job["stopped_by_username"]
-    state_class = "stopped" if stopped else escape(state)
-    shown = escape(state_label(state, job["stopped_by_username"]))
+    state, stopped_by = job["state"], job["stopped_by_username"]
+    css, shown = escape(state_class(state, stopped_by)), escape(state_label(state, stopped_by))
     swap = ' hx-swap-oob="true"' if oob else ""
     return (
         f'<tr id="job-{job["id"]}"{swap}><td><a href="{base}{job["id"]}/">#{job["id"]}</a></td>'
         f"<td>{escape(job['pe_job_id']) or '—'}</td>"
         f'<td class="mono">{escape(job["plan_name"])}</td>'
         f"<td>{escape(job['environment'])}</td>"
-        f'<td><span class="state state-{state_class}">{shown}</span></td>'
+        f'<td><span class="state state-{css}">{shown}</span></td>'
         f"<td>{escape(job['requested_by_username'])}{_scheduled(job['pe_scheduled_job_id'])}</td>"
         f'<td class="description">{escape(description)}</td>'
         f"<td>{time_tag(job['created_at'], zone, now)}</td>"
