@@ -117,15 +117,14 @@ def test_the_admin_sets_a_rule_on_the_group_page(client: Client, admin_user: Use
     for name in ("carol", "dave"):
         User.objects.create_user(name).groups.add(approvers)
     grant = PlanGrant.objects.get(group=operators, plan="db::failover")
-    client.force_login(admin_user)
-    page = Html(client.get(f"/admin/auth/group/{operators.pk}/change/"))
-    row = next(i for i in range(7) if page.value(f"plan_grants-{i}-plan") == "db::failover")
-    data = _group_form(page) | {
-        f"plan_grants-{row}-approver_group": str(approvers.pk),
-        f"plan_grants-{row}-approvals_required": "2",
-        f"plan_grants-{row}-approval_environments": "production",
-    }
-    response = client.post(f"/admin/auth/group/{operators.pk}/change/", data)
+    response = _save_failover_grant(
+        client,
+        admin_user,
+        operators,
+        approver_group=str(approvers.pk),
+        approvals_required="2",
+        approval_environments="production",
+    )
     assert response.status_code == 302, Html(response).plain()[:2000]
     grant.refresh_from_db()
     assert grant.requires_approval and grant.approver_group == approvers and grant.approvals_required == 2
@@ -136,11 +135,7 @@ def test_the_admin_sets_a_rule_on_the_group_page(client: Client, admin_user: Use
 def test_the_admin_refuses_approval_environments_without_a_group(
     client: Client, admin_user: User, operators: Group
 ) -> None:
-    client.force_login(admin_user)
-    page = Html(client.get(f"/admin/auth/group/{operators.pk}/change/"))
-    row = next(i for i in range(7) if page.value(f"plan_grants-{i}-plan") == "db::failover")
-    data = _group_form(page) | {f"plan_grants-{row}-approval_environments": "production"}
-    response = client.post(f"/admin/auth/group/{operators.pk}/change/", data)
+    response = _save_failover_grant(client, admin_user, operators, approval_environments="production")
     assert response.status_code == 200
     assert "Choose the approver group too, or leave this empty." in Html(response).plain()
 
@@ -151,20 +146,24 @@ def test_the_admin_refuses_more_approvals_than_the_group_can_give(
     approvers = Group.objects.create(name="DB approvers")
     User.objects.create_user("carol").groups.add(approvers)
     User.objects.create_user("gone", is_active=False).groups.add(approvers)
-    client.force_login(admin_user)
-    page = Html(client.get(f"/admin/auth/group/{operators.pk}/change/"))
-    row = next(i for i in range(7) if page.value(f"plan_grants-{i}-plan") == "db::failover")
-    data = _group_form(page) | {
-        f"plan_grants-{row}-approver_group": str(approvers.pk),
-        f"plan_grants-{row}-approvals_required": "2",
-    }
-    response = client.post(f"/admin/auth/group/{operators.pk}/change/", data)
+    response = _save_failover_grant(
+        client, admin_user, operators, approver_group=str(approvers.pk), approvals_required="2"
+    )
     assert response.status_code == 200
     assert (
         "DB approvers has 1 active member: 2 approvals could never be given, and launches would wait until "
         "they expire. Add members to it first, or ask for fewer."
     ) in Html(response).plain()
     assert not PlanGrant.objects.get(group=operators, plan="db::failover").requires_approval
+
+
+def _save_failover_grant(client: Client, admin: User, group: Group, **fields: str) -> Any:
+    """Post `group`'s admin page as it is but for its db::failover grant's `fields`."""
+    client.force_login(admin)
+    page = Html(client.get(f"/admin/auth/group/{group.pk}/change/"))
+    row = next(i for i in range(7) if page.value(f"plan_grants-{i}-plan") == "db::failover")
+    changed = {f"plan_grants-{row}-{name}": value for name, value in fields.items()}
+    return client.post(f"/admin/auth/group/{group.pk}/change/", _group_form(page) | changed)
 
 
 def _group_form(page: Html) -> dict[str, Any]:
